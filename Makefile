@@ -1,0 +1,45 @@
+# Tally: the commands people type. Each target is a thin wrapper over `tally`
+# (bin/tally) or a script, so that the logic lives in TypeScript, not here.
+SHELL := /bin/bash
+TALLY := bin/tally
+
+.DEFAULT_GOAL := help
+.PHONY: help setup up down status logs psql reset test typecheck lint format check
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## install Debian and npm packages the project needs (idempotent)
+	@scripts/setup.sh
+
+up: setup ## start the stack and print where everything is
+	@$(TALLY) up
+
+down: ## stop everything that `make up` started
+	@$(TALLY) down
+
+status: ## show each service and its health
+	@$(TALLY) status
+
+logs: ## follow the logs of every service (SERVICE=name for one)
+	@$(TALLY) logs --follow $(SERVICE)
+
+psql: ## open psql on the stack's PostgreSQL
+	@$(TALLY) psql
+
+reset: ## stop the stack and wipe its data
+	@$(TALLY) reset
+
+test: setup ## run every test (fails when none ran)
+	@node --import tsx scripts/run-tests.ts $(TESTS)
+
+typecheck: ## type-check the whole project
+	@npx --no-install tsc -p tsconfig.json
+
+lint: ## lint and check formatting (make format fixes what it can)
+	@npx --no-install biome check .
+
+format: ## format the code and organise imports
+	@npx --no-install biome check --write .
+
+check: typecheck lint test ## everything CI checks

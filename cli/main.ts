@@ -1,0 +1,35 @@
+/**
+ * The `tally` command. Each component contributes its own subcommands
+ * (a yargs CommandModule exported from its `cli.ts`); this file only lists them.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UserError } from '../config/index.ts';
+import { stackCommands } from '../stack/cli.ts';
+
+try {
+  await yargs(hideBin(process.argv))
+    .scriptName('tally')
+    .usage('$0 <command> [options]\n\nReal-time election analytics on Kafka, ksqlDB and Postgres.')
+    .command(stackCommands)
+    .demandCommand(1, 'Name a command; `tally --help` lists them.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((message, error, y) => {
+      if (error) throw error;
+      console.error(`${y.help()}\n\n${message}`);
+      process.exit(2);
+    })
+    .parseAsync();
+} catch (error) {
+  // Errors a user can act on are printed plainly; anything else keeps its stack.
+  if (error instanceof UserError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+}
