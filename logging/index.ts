@@ -38,7 +38,7 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
   if (options.stderr || streams.length === 0) {
     streams.push({ level: streamLevel, stream: process.stderr.isTTY ? prettyStream(2) : pino.destination(2) });
   }
-  return pino({ name: service, level, base: { service, pid: process.pid } }, pino.multistream(streams));
+  return pino({ name: service, level, base: { pid: process.pid } }, pino.multistream(streams));
 }
 
 /** A pino-pretty stream for humans, used by `tally logs` and foreground services. */

@@ -1,4 +1,227 @@
-/** `tally up|down|status|logs|psql|reset`: control of the whole stack. */
-import type { CommandModule } from 'yargs';
+/** `tally up|down|status|logs|psql|reset|supervise`: control of the whole stack. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ArgumentsCamelCase, CommandModule } from 'yargs';
+import { type Config, configOptions, loadConfig, PROJECT_ROOT, UserError } from '../config/index.ts';
+import { superviseEmbeddedStack } from './daemon.ts';
+import { compose, dockerEngineAnswers } from './docker.ts';
+import { followLogs } from './logs.ts';
+import { isAlive, type RunState, readRunState } from './run-state.ts';
 
-export const stackCommands: CommandModule[] = [];
+const TALLY_BIN = path.join(PROJECT_ROOT, 'bin', 'tally');
+
+type Flags = ArgumentsCamelCase<Record<string, unknown>>;
+
+async function chooseStack(config: Config): Promise<'docker' | 'embedded'> {
+  if (config.stack !== 'auto') return config.stack;
+  return (await dockerEngineAnswers()) ? 'docker' : 'embedded';
+}
+
+function printServices(state: RunState): void {
+  const width = Math.max(...state.services.map((s) => s.name.length), 7);
+  for (const s of state.services) {
+    const detail = s.error ? `  ${s.error.split('\n')[0]}` : '';
+    console.log(`  ${s.name.padEnd(width)}  ${s.state.padEnd(10)}  ${s.address}${detail}`);
+  }
+}
+
+async function up(config: Config): Promise<void> {
+  const stack = await chooseStack(config);
+  if (stack === 'docker') {
+    console.log('A Docker engine answers: starting the docker stack (real Confluent images).');
+    await compose(['up', '--detach', '--wait']);
+    await compose(['ps']);
+    console.log(`\nPostgreSQL: postgres://tally:tally@127.0.0.1:${config.ports.postgres}/tally`);
+    return;
+  }
+  console.log(
+    config.stack === 'embedded'
+      ? 'Starting the embedded stack (TALLY_STACK=embedded).'
+      : 'No Docker engine answers: starting the embedded stack (TypeScript stand-ins for the Confluent services).',
+  );
+  const existing = readRunState(config.runDir);
+  if (existing && isAlive(existing.pid) && existing.phase === 'running') {
+    console.log(`The embedded stack is already running (supervisor pid ${existing.pid}):`);
+    printServices(existing);
+    return;
+  }
+  if (existing && isAlive(existing.pid)) {
+    throw new UserError(`The supervisor (pid ${existing.pid}) is ${existing.phase}; wait, or run \`make down\` first.`);
+  }
+  fs.mkdirSync(config.logDir, { recursive: true });
+  const supervisorLog = path.join(config.logDir, 'supervisor.log');
+  const out = fs.openSync(supervisorLog, 'a');
+  const startedAt = new Date().toISOString();
+  const daemon = spawn(TALLY_BIN, ['supervise', ...process.argv.slice(3)], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: process.env,
+  });
+  fs.closeSync(out);
+  daemon.unref();
+
+  for (;;) {
+    await sleep(200);
+    const state = readRunState(config.runDir);
+    const fresh = state && state.pid === daemon.pid && state.startedAt >= startedAt;
+    if (fresh && state.phase === 'running') {
+      console.log('Ready:');
+      printServices(state);
+      console.log(`\nLogs: ${config.logDir} (make logs)   Stop: make down   Postgres shell: make psql`);
+      return;
+    }
+    if ((fresh && (state.phase === 'failed' || state.phase === 'stopped')) || !isAlive(daemon.pid)) {
+      if (fresh) printServices(state);
+      throw new UserError(
+        `The embedded stack did not start${fresh && state.error ? `:\n${state.error}` : `; see ${supervisorLog}`}`,
+      );
+    }
+  }
+}
+
+async function down(config: Config): Promise<void> {
+  if ((await chooseStack(config)) === 'docker') {
+    await compose(['down']);
+    return;
+  }
+  const state = readRunState(config.runDir);
+  if (!state || !isAlive(state.pid)) {
+    // A supervisor killed with -9 leaves its services behind: stop them too.
+    const orphans = (state?.services ?? []).filter((s) => isAlive(s.pid));
+    for (const s of orphans) process.kill(s.pid!, 'SIGTERM');
+    await waitForExit(
+      orphans.map((s) => s.pid!),
+      30_000,
+    );
+    console.log(orphans.length > 0 ? `Stopped ${orphans.map((s) => s.name).join(', ')}.` : 'The stack is not running.');
+    return;
+  }
+  process.kill(state.pid, 'SIGTERM');
+  console.log(`Stopping the embedded stack (supervisor pid ${state.pid})...`);
+  if (!(await waitForExit([state.pid], 90_000))) {
+    throw new UserError(`The supervisor (pid ${state.pid}) did not stop within 90 s; see ${config.logDir}.`);
+  }
+  console.log('Stopped.');
+}
+
+async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isAlive)) {
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+  return true;
+}
+
+/** True when something accepts TCP connections on host:port. */
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+async function status(config: Config): Promise<void> {
+  if ((await chooseStack(config)) === 'docker') {
+    await compose(['ps']);
+    return;
+  }
+  const state = readRunState(config.runDir);
+  if (!state || !isAlive(state.pid)) {
+    console.log('The embedded stack is not running. Start it with `make up`.');
+    process.exitCode = 3;
+    return;
+  }
+  console.log(`Embedded stack: ${state.phase} (supervisor pid ${state.pid}, since ${state.startedAt})`);
+  const width = Math.max(...state.services.map((s) => s.name.length), 7);
+  let healthy = state.phase === 'running';
+  for (const s of state.services) {
+    const listening = await answers(config.host, s.port);
+    healthy &&= listening && s.state === 'ready';
+    const health = listening ? 'answering' : 'NOT ANSWERING';
+    const restarts = s.restarts > 0 ? `  restarts: ${s.restarts}` : '';
+    console.log(
+      `  ${s.name.padEnd(width)}  ${s.state.padEnd(10)}  ${health.padEnd(13)}  pid ${s.pid ?? '-'}  ${s.address}${restarts}`,
+    );
+  }
+  if (!healthy) process.exitCode = 1;
+}
+
+async function reset(config: Config): Promise<void> {
+  if ((await chooseStack(config)) === 'docker') {
+    await compose(['down', '--volumes']);
+    return;
+  }
+  await down(config);
+  fs.rmSync(config.dataDir, { recursive: true, force: true });
+  console.log(`Wiped ${config.dataDir}.`);
+}
+
+async function psql(config: Config): Promise<void> {
+  const child = spawn('psql', [config.postgres.url], { stdio: 'inherit' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', (error) => reject(new UserError(`could not run psql (${error.message}); run \`make setup\``)));
+    child.once('exit', (code) => {
+      process.exitCode = code ?? 1;
+      resolve();
+    });
+  });
+}
+
+const withConfig =
+  (action: (config: Config, argv: Flags) => Promise<void>) =>
+  (argv: Flags): Promise<void> =>
+    action(loadConfig({ flags: argv }), argv);
+
+const options = configOptions();
+
+export const stackCommands: CommandModule[] = [
+  {
+    command: 'up',
+    describe: 'start the stack (docker where an engine answers, else embedded) and wait until it is ready',
+    builder: options,
+    handler: withConfig(up),
+  },
+  { command: 'down', describe: 'stop everything that `tally up` started', builder: options, handler: withConfig(down) },
+  {
+    command: 'status',
+    describe: 'show each service, its state and whether it answers',
+    builder: options,
+    handler: withConfig(status),
+  },
+  {
+    command: 'logs [services..]',
+    describe: 'show the logs of the stack (all services, or the ones named), readable on a terminal',
+    builder: { ...options, follow: { alias: 'f', type: 'boolean', default: false, describe: 'keep following' } },
+    handler: withConfig(async (config, argv) => {
+      if ((await chooseStack(config)) === 'docker') {
+        await compose(['logs', ...(argv.follow ? ['--follow'] : []), ...((argv.services as string[]) ?? [])]);
+        return;
+      }
+      await followLogs(config.logDir, (argv.services as string[]) ?? [], Boolean(argv.follow));
+    }),
+  },
+  { command: 'psql', describe: "open psql on the stack's PostgreSQL", builder: options, handler: withConfig(psql) },
+  {
+    command: 'reset',
+    describe: 'stop the stack and wipe all of its data',
+    builder: options,
+    handler: withConfig(reset),
+  },
+  {
+    // Internal: the detached supervisor process that `tally up` starts.
+    command: 'supervise',
+    describe: false,
+    builder: options,
+    handler: withConfig((config) => superviseEmbeddedStack(config)),
+  },
+];

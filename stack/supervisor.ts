@@ -92,6 +92,7 @@ export class Supervisor {
     await assertPortFree(this.options.host, definition);
     await definition.prepare?.();
     const spec = definition.process();
+    fs.mkdirSync(this.options.logDir, { recursive: true });
     const out = fs.openSync(running.status.log, 'a');
     let exitDescription = '';
     const child = spawn(spec.command, spec.args, {
@@ -168,7 +169,7 @@ export class Supervisor {
     if (!child?.pid) return;
     const timeout = definition.stopTimeoutMs ?? 15_000;
     child.kill(definition.stopSignal ?? 'SIGTERM');
-    const stopped = await Promise.race([running.exited?.then(() => true), sleep(timeout, false)]);
+    const stopped = await Promise.race([running.exited?.then(() => true), sleep(timeout, false, { ref: false })]);
     if (!stopped) {
       this.options.logger.warn({ service: definition.name, timeoutMs: timeout }, 'service did not stop; killing it');
       child.kill('SIGKILL');

@@ -1,0 +1,49 @@
+/**
+ * Helpers shared by tests: ephemeral ports, temporary folders, loggers.
+ * Tests never use the stack's fixed ports or `.tally/`, so they run beside a
+ * running stack and beside each other.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import { createLogger, type Logger } from '../../logging/index.ts';
+
+const handedOut = new Set<number>();
+
+/**
+ * A port that was free a moment ago on 127.0.0.1 (the OS picks it), never
+ * the same one twice in a test process: the OS may offer a closed port again.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+/**
+ * A temporary folder removed after the test file. It is world-enterable, so
+ * that services run as another user (PostgreSQL as `postgres`) can reach
+ * folders made inside it.
+ */
+export function temporaryDir(prefix = 'tally-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o755);
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A logger for components under test: errors only, to stderr. */
+export function testLogger(name = 'test'): Logger {
+  return createLogger(name, {
+    level: process.env.TALLY_TEST_LOG_LEVEL === undefined ? 'error' : (process.env.TALLY_TEST_LOG_LEVEL as 'info'),
+  });
+}
