@@ -64,6 +64,16 @@ const cancelled = count('cancelled');
 console.log(
   `\n${files.length} files: ${tests} tests, ${pass} passed, ${fail} failed, ${cancelled} cancelled, ${skipped} skipped, ${todo} todo`,
 );
+// Node reports a file that defines no tests as one passing "test" named after
+// the file: count those files as failures, not passes.
+const fileSet = new Set(files);
+const empty = [...tap.matchAll(/^ok \d+ - (.*)$/gm)].map((m) => m[1] ?? '').filter((name) => fileSet.has(name));
+if (empty.length > 0) {
+  console.error(
+    `Test files that define no tests:\n${empty.map((f) => `  ${path.relative(PROJECT_ROOT, f)}`).join('\n')}`,
+  );
+  process.exit(1);
+}
 if (tests === 0 || pass === 0) {
   console.error('No test ran: failing, because a run that checks nothing must not look green.');
   process.exit(1);
