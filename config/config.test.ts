@@ -106,4 +106,20 @@ describe('loadConfig', () => {
   it('treats an empty variable as unset', () => {
     assert.equal(loadConfig({ env: { TALLY_KAFKA_PORT: '' } }).ports.kafka, 9092);
   });
+
+  it('configures the embedded broker, with SASL users when given', () => {
+    const plain = loadConfig({ env: { TALLY_DATA_DIR: '/srv/tally' } });
+    assert.deepEqual(plain.broker, {
+      host: '127.0.0.1',
+      port: 9092,
+      advertisedHost: '127.0.0.1',
+      dataDir: '/srv/tally/kafka',
+      autoCreateTopics: true,
+      defaultPartitions: 1,
+    });
+    const sasl = loadConfig({ env: { TALLY_KAFKA_SASL_USERS: 'alice:wonder:land, bob:builder' } });
+    assert.deepEqual(sasl.broker.saslUsers, { alice: 'wonder:land', bob: 'builder' });
+    const [problem] = problemsOf(() => loadConfig({ env: { TALLY_KAFKA_SASL_USERS: 'alice' } }));
+    assert.match(problem ?? '', /^TALLY_KAFKA_SASL_USERS="alice" must be user:password pairs/);
+  });
 });

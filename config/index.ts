@@ -22,6 +22,19 @@ export interface KafkaClientConfig {
   ssl?: { caLocation?: string; certificateLocation?: string; keyLocation?: string; verify: boolean };
 }
 
+/** The embedded Kafka broker (broker/). */
+export interface EmbeddedBrokerConfig {
+  host: string;
+  port: number;
+  advertisedHost: string;
+  /** Its log folder: `<dataDir>/kafka`. */
+  dataDir: string;
+  autoCreateTopics: boolean;
+  defaultPartitions: number;
+  /** SASL/PLAIN users; undefined leaves SASL off. */
+  saslUsers?: Record<string, string>;
+}
+
 export interface PostgresConfig {
   /** Where clients connect. */
   url: string;
@@ -52,6 +65,7 @@ export interface Config {
     dashboard: number;
   };
   kafka: KafkaClientConfig;
+  broker: EmbeddedBrokerConfig;
   schemaRegistryUrl: string;
   ksqldbUrl: string;
   connectUrl: string;
@@ -154,6 +168,15 @@ function deriveConfig(s: Settings): Config {
       dashboard: s.dashboardPort,
     },
     kafka,
+    broker: {
+      host: s.host,
+      port: s.kafkaPort,
+      advertisedHost: s.kafkaAdvertisedHost ?? s.host,
+      dataDir: path.join(dataDir, 'kafka'),
+      autoCreateTopics: s.kafkaAutoCreateTopics,
+      defaultPartitions: s.kafkaDefaultPartitions,
+      ...(s.kafkaSaslUsers && { saslUsers: s.kafkaSaslUsers }),
+    },
     schemaRegistryUrl: s.schemaRegistryUrl ?? local(s.schemaRegistryPort),
     ksqldbUrl: s.ksqldbUrl ?? local(s.ksqldbPort),
     connectUrl: s.connectUrl ?? local(s.connectPort),

@@ -183,6 +183,46 @@ export const SETTINGS = {
     'folder with initdb and postgres (default: the newest /usr/lib/postgresql/*/bin, else PATH)',
   ),
 
+  // The embedded Kafka broker
+  kafkaAdvertisedHost: setting(
+    'TALLY_KAFKA_ADVERTISED_HOST',
+    'advertised-host',
+    nonEmpty.optional(),
+    'host the embedded broker tells clients to connect to (default: TALLY_HOST)',
+  ),
+  kafkaAutoCreateTopics: setting(
+    'TALLY_KAFKA_AUTO_CREATE_TOPICS',
+    'auto-create-topics',
+    flagValue(true),
+    "the embedded broker's auto.create.topics.enable",
+  ),
+  kafkaDefaultPartitions: setting(
+    'TALLY_KAFKA_DEFAULT_PARTITIONS',
+    'default-partitions',
+    z.coerce.number({ error: 'must be a whole number from 1 to 10000' }).int().min(1).max(10_000).default(1),
+    "the embedded broker's num.partitions, for auto-created topics",
+  ),
+  kafkaSaslUsers: setting(
+    'TALLY_KAFKA_SASL_USERS',
+    'sasl-users',
+    z
+      .string()
+      .transform((text, ctx) => {
+        const users: Record<string, string> = {};
+        for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
+          const colon = pair.indexOf(':');
+          if (colon <= 0) {
+            ctx.addIssue({ code: 'custom', message: 'must be user:password pairs separated by commas' });
+            return z.NEVER;
+          }
+          users[pair.slice(0, colon).trim()] = pair.slice(colon + 1);
+        }
+        return users;
+      })
+      .optional(),
+    'turns on SASL/PLAIN on the embedded broker with these user:password pairs',
+  ),
+
   // Kafka client security, for a remote cluster
   kafkaClientId: setting('KAFKA_CLIENT_ID', 'client-id', nonEmpty.default('tally'), 'Kafka client id'),
   kafkaSecurityProtocol: setting(

@@ -1,0 +1,15 @@
+/** ApiVersions (key 18), versions 0-3 (v3 is flexible; its response header is still v0). */
+import { defineApi } from '../../api.ts';
+import { API_KEYS } from '../../api-keys.ts';
+import { v0 } from './v0.ts';
+import { v1 } from './v1.ts';
+import { v3 } from './v3.ts';
+
+export type * from './types.ts';
+
+export const apiVersions = defineApi({
+  name: 'ApiVersions',
+  apiKey: API_KEYS.ApiVersions,
+  flexibleFrom: 3,
+  versions: { 0: v0, 1: v1, 2: v1, 3: v3 },
+});

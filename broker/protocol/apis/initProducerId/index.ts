@@ -1,0 +1,13 @@
+/** InitProducerId (key 22), versions 0-1. */
+import { defineApi } from '../../api.ts';
+import { API_KEYS } from '../../api-keys.ts';
+import { v0 } from './v0.ts';
+
+export type * from './types.ts';
+
+export const initProducerId = defineApi({
+  name: 'InitProducerId',
+  apiKey: API_KEYS.InitProducerId,
+  flexibleFrom: 2,
+  versions: { 0: v0, 1: v0 },
+});

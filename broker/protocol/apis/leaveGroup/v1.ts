@@ -1,0 +1,20 @@
+/**
+ * LeaveGroup Request (Version: 1) => same as version 0.
+ *
+ * LeaveGroup Response (Version: 1) => throttle_time_ms error_code
+ *   throttle_time_ms => INT32
+ *   error_code => INT16
+ *
+ * Version 2 has the same layout.
+ */
+import type { VersionCodec } from '../../api.ts';
+import type { LeaveGroupRequest, LeaveGroupResponse } from './types.ts';
+import { v0 } from './v0.ts';
+
+export const v1: VersionCodec<LeaveGroupRequest, LeaveGroupResponse> = {
+  ...v0,
+  decodeResponse: (d) => ({ throttleTimeMs: d.int32(), errorCode: d.int16(), members: [] }),
+  encodeResponse: (e, r) => {
+    e.int32(r.throttleTimeMs).int16(r.errorCode);
+  },
+};
