@@ -4,6 +4,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { brokerCommand } from '../broker/cli.ts';
 import { UserError } from '../config/index.ts';
 import { stackCommands } from '../stack/cli.ts';
 
@@ -12,6 +13,7 @@ try {
     .scriptName('tally')
     .usage('$0 <command> [options]\n\nReal-time election analytics on Kafka, ksqlDB and Postgres.')
     .command(stackCommands)
+    .command(brokerCommand)
     .demandCommand(1, 'Name a command; `tally --help` lists them.')
     .strict()
     .recommendCommands()

@@ -24,9 +24,14 @@ async function tally(args: string[], env: Record<string, string>) {
 }
 
 describe('tally up / status / down (embedded stack)', () => {
-  it('starts PostgreSQL, reports it ready at an address psql reaches, and stops it', async () => {
+  it('starts PostgreSQL and the broker, reports them ready at addresses clients reach, and stops them', async () => {
     const dataDir = temporaryDir();
-    const env = { TALLY_STACK: 'embedded', TALLY_DATA_DIR: dataDir, TALLY_POSTGRES_PORT: String(await freePort()) };
+    const env = {
+      TALLY_STACK: 'embedded',
+      TALLY_DATA_DIR: dataDir,
+      TALLY_POSTGRES_PORT: String(await freePort()),
+      TALLY_KAFKA_PORT: String(await freePort()),
+    };
 
     const up = await tally(['up'], env);
     assert.equal(up.code, 0, up.stderr);
@@ -36,12 +41,18 @@ describe('tally up / status / down (embedded stack)', () => {
     const psql = await run('psql', [address, '--tuples-only', '--no-align', '--command', 'SELECT 6 * 7']);
     assert.equal(psql.stdout.trim(), '42');
 
+    const kafka = /kafka\s+ready\s+(\S+)/.exec(up.stdout)?.[1];
+    assert.equal(kafka, `127.0.0.1:${env.TALLY_KAFKA_PORT}`);
+    const metadata = await run('kcat', ['-b', kafka, '-L', '-J']);
+    assert.deepEqual(JSON.parse(metadata.stdout).brokers, [{ id: 1, name: `127.0.0.1:${env.TALLY_KAFKA_PORT}` }]);
+
     const again = await tally(['up'], env);
     assert.match(again.stdout, /already running/);
 
     const status = await tally(['status'], env);
     assert.equal(status.code, 0, status.stdout);
     assert.match(status.stdout, /postgres\s+ready\s+answering/);
+    assert.match(status.stdout, /kafka\s+ready\s+answering/);
 
     const state = readRunState(path.join(dataDir, 'run'));
     const pids = [state?.pid, ...(state?.services.map((s) => s.pid) ?? [])];

@@ -1,13 +1,13 @@
 /** `tally up|down|status|logs|psql|reset|supervise`: control of the whole stack. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { type Config, configOptions, loadConfig, PROJECT_ROOT, UserError } from '../config/index.ts';
 import { superviseEmbeddedStack } from './daemon.ts';
 import { compose, dockerEngineAnswers } from './docker.ts';
+import { acceptsConnections } from './embedded.ts';
 import { followLogs } from './logs.ts';
 import { isAlive, type RunState, readRunState } from './run-state.ts';
 
@@ -116,20 +116,6 @@ async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> 
   return true;
 }
 
-/** True when something accepts TCP connections on host:port. */
-function answers(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port, timeout: 1000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
-}
-
 async function status(config: Config): Promise<void> {
   if ((await chooseStack(config)) === 'docker') {
     await compose(['ps']);
@@ -145,7 +131,7 @@ async function status(config: Config): Promise<void> {
   const width = Math.max(...state.services.map((s) => s.name.length), 7);
   let healthy = state.phase === 'running';
   for (const s of state.services) {
-    const listening = await answers(config.host, s.port);
+    const listening = await acceptsConnections(config.host, s.port);
     healthy &&= listening && s.state === 'ready';
     const health = listening ? 'answering' : 'NOT ANSWERING';
     const restarts = s.restarts > 0 ? `  restarts: ${s.restarts}` : '';

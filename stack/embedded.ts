@@ -1,14 +1,46 @@
 /**
  * The services of the embedded stack, in start order. Each component adds
- * its service definition here as it arrives (broker, schema registry, ksqlDB
- * server, Connect worker, dashboard).
+ * its service definition here as it arrives (schema registry, ksqlDB server,
+ * Connect worker, dashboard to come).
  */
-import type { Config } from '../config/index.ts';
+import net from 'node:net';
+import path from 'node:path';
+import { type Config, PROJECT_ROOT } from '../config/index.ts';
 import { postgresService } from './postgres.ts';
 import type { ServiceDefinition } from './service.ts';
+
+const TALLY_BIN = path.join(PROJECT_ROOT, 'bin', 'tally');
+
+/** True once something accepts TCP connections on host:port. */
+export function acceptsConnections(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+function brokerService(config: Config): ServiceDefinition {
+  return {
+    name: 'kafka',
+    address: `${config.broker.advertisedHost}:${config.broker.port}`,
+    port: config.broker.port,
+    portVariable: 'TALLY_KAFKA_PORT',
+    // The broker reads the same environment (TALLY_*), so it needs no flags.
+    process: () => ({ command: TALLY_BIN, args: ['broker'] }),
+    ready: () => acceptsConnections(config.broker.host, config.broker.port),
+    stopTimeoutMs: 30_000,
+  };
+}
 
 export function embeddedServices(config: Config): ServiceDefinition[] {
   const services: ServiceDefinition[] = [];
   if (config.postgres.embedded) services.push(postgresService(config.postgres, config.host));
+  services.push(brokerService(config));
   return services;
 }

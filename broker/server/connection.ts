@@ -46,6 +46,7 @@ export class Connection {
   private readonly reader: FrameReader;
   private readonly queue: Buffer[] = [];
   private busy = false;
+  private drained: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -66,10 +67,11 @@ export class Connection {
     });
   }
 
-  /** Closes the connection, e.g. on broker shutdown. */
-  close(): void {
+  /** Closes the connection, e.g. on broker shutdown; resolves once the request in progress has finished. */
+  close(): Promise<void> {
     this.closed = true;
     this.socket.destroy();
+    return this.drained;
   }
 
   private onData(chunk: Buffer): void {
@@ -77,15 +79,15 @@ export class Connection {
     try {
       this.queue.push(...this.reader.push(chunk));
     } catch (error) {
-      if (error instanceof FrameSizeError) return this.reject(error.message);
-      throw error;
+      if (!(error instanceof FrameSizeError)) throw error;
+      this.reject(error.message);
+      return;
     }
     if (this.queue.length >= this.options.maxQueuedFrames) this.socket.pause();
-    void this.drain();
+    if (!this.busy) this.drained = this.drain();
   }
 
   private async drain(): Promise<void> {
-    if (this.busy) return;
     this.busy = true;
     try {
       for (let frame = this.queue.shift(); frame && !this.closed; frame = this.queue.shift()) {
@@ -119,7 +121,8 @@ export class Connection {
         { connection: this.info.remote, api: request.apiName, version: request.header.apiVersion, err: error },
         'request failed; closing the connection',
       );
-      this.close();
+      this.closed = true;
+      this.socket.destroy();
       return;
     }
     if (response !== NO_RESPONSE && !this.closed) this.write(...encodeResponseChunks(request.header, response));
@@ -137,6 +140,7 @@ export class Connection {
 
   private reject(reason: string): void {
     this.options.logger.warn({ connection: this.info.remote, reason }, 'bad request; closing the connection');
-    this.close();
+    this.closed = true;
+    this.socket.destroy();
   }
 }

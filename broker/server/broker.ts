@@ -1,0 +1,113 @@
+/**
+ * The embedded Kafka broker: one node that is its own controller, group
+ * coordinator and transaction coordinator. `Broker.start` opens the log
+ * folder (recovering it after a crash), loads the coordinators from their
+ * internal topics, and listens; `stop` closes connections and flushes.
+ */
+import net from 'node:net';
+import type { Logger } from '../../logging/index.ts';
+import { type BrokerContext, requestDispatcher } from '../handlers/index.ts';
+import { internalPartition, TRANSACTION_STATE_TOPIC } from '../internal/internal-topic.ts';
+import { TransactionMarkers } from '../internal/transaction-markers.ts';
+import { TransactionStateLog } from '../internal/transaction-state-log.ts';
+import { TopicManager } from '../topics/topic-manager.ts';
+import { type TransactionalOffsets, TransactionCoordinator } from '../txn/index.ts';
+import { Connection } from './connection.ts';
+
+export interface BrokerOptions {
+  dataDir: string;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Host advertised to clients; defaults to `host`. */
+  advertisedHost?: string;
+  nodeId?: number;
+  autoCreateTopics?: boolean;
+  defaultPartitions?: number;
+  saslUsers?: Record<string, string>;
+  /** socket.request.max.bytes: larger frames close the connection. */
+  maxFrameBytes?: number;
+  logger: Logger;
+}
+
+export class Broker {
+  private readonly connections = new Set<Connection>();
+  private nextConnectionId = 1;
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly context: BrokerContext,
+    private readonly closeables: { close(): unknown }[],
+  ) {}
+
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const { logger } = options;
+    const topics = await TopicManager.open({
+      dataDir: options.dataDir,
+      defaultPartitions: options.defaultPartitions ?? 1,
+      logger,
+    });
+    const nodeId = options.nodeId ?? 1;
+    const { clusterId } = topics.identity(nodeId);
+
+    const offsets: TransactionalOffsets = { completeTransaction: async () => {} };
+    const transactions = new TransactionCoordinator({
+      store: new TransactionStateLog(await internalPartition(topics, TRANSACTION_STATE_TOPIC)),
+      markers: new TransactionMarkers(topics),
+      offsets,
+      logger,
+    });
+    await transactions.load();
+
+    const server = net.createServer();
+    const context: BrokerContext = {
+      identity: { nodeId, clusterId, host: options.advertisedHost ?? options.host, port: options.port },
+      topics,
+      transactions,
+      autoCreateTopics: options.autoCreateTopics ?? true,
+      stopping: false,
+      ...(options.saslUsers && { saslUsers: options.saslUsers }),
+      logger,
+    };
+    const broker = new Broker(server, context, [transactions, topics]);
+    const dispatch = requestDispatcher(context);
+    server.on('connection', (socket) => {
+      const connection = new Connection(socket, broker.nextConnectionId++, dispatch, {
+        maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
+        maxQueuedFrames: 64,
+        logger,
+      });
+      broker.connections.add(connection);
+      socket.once('close', () => broker.connections.delete(connection));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    context.identity.port = (server.address() as net.AddressInfo).port;
+    logger.info(
+      { host: options.host, port: context.identity.port, clusterId, dataDir: options.dataDir },
+      'broker started',
+    );
+    return broker;
+  }
+
+  get port(): number {
+    return this.context.identity.port;
+  }
+
+  /** Stops accepting, closes every connection, then closes coordinators and logs (a clean shutdown). */
+  async stop(): Promise<void> {
+    const closed = new Promise((resolve) => this.server.close(resolve));
+    // Long-polling fetches return at once, so that connections finish their last request.
+    this.context.stopping = true;
+    this.context.topics.wakeAll();
+    await Promise.all([...this.connections].map((connection) => connection.close()));
+    await closed;
+    for (const closeable of this.closeables) await closeable.close();
+    this.context.logger.info('broker stopped');
+  }
+}
