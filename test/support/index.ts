@@ -35,10 +35,20 @@ export async function freePort(): Promise<number> {
  * folders made inside it.
  */
 export function temporaryDir(prefix = 'tally-test-'): string {
+  const dir = makeTemporaryDir(prefix);
+  after(() => removeDir(dir));
+  return dir;
+}
+
+/** As temporaryDir, but the caller removes it (after stopping what uses it). */
+export function makeTemporaryDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.chmodSync(dir, 0o755);
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** A logger for components under test: errors only, to stderr. */

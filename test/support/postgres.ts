@@ -7,7 +7,7 @@ import pg from 'pg';
 import { loadConfig } from '../../config/index.ts';
 import { postgresService } from '../../stack/postgres.ts';
 import { Supervisor } from '../../stack/supervisor.ts';
-import { freePort, temporaryDir, testLogger } from './index.ts';
+import { freePort, makeTemporaryDir, removeDir, testLogger } from './index.ts';
 
 export interface TestPostgres {
   url: string;
@@ -19,7 +19,7 @@ export interface TestPostgres {
 
 /** Starts a new cluster, or, given the folder and port of an earlier one, that cluster again. */
 export async function startTestPostgres(reuse?: { dataDir: string; port: number }): Promise<TestPostgres> {
-  const dataDir = reuse?.dataDir ?? temporaryDir('tally-pg-');
+  const dataDir = reuse?.dataDir ?? makeTemporaryDir('tally-pg-');
   const port = reuse?.port ?? (await freePort());
   const config = loadConfig({ env: { TALLY_DATA_DIR: dataDir, TALLY_POSTGRES_PORT: String(port) } });
   const supervisor = new Supervisor({ logDir: config.logDir, host: config.host, logger: testLogger('supervisor') });
@@ -30,7 +30,10 @@ export async function startTestPostgres(reuse?: { dataDir: string; port: number 
     stopped = true;
     await supervisor.stop();
   };
-  after(stop);
+  after(async () => {
+    await stop();
+    if (!reuse) removeDir(dataDir);
+  });
   return { url: config.postgres.url, dataDir, port, supervisor, stop };
 }
 
