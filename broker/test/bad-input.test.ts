@@ -92,7 +92,7 @@ describe('the broker given bad input', async () => {
 
   it('refuses a batch whose CRC is wrong with CORRUPT_MESSAGE and writes nothing', async () => {
     const batch = await buildRecordBatch({ records: [{ key: 'k', value: 'tampered' }] });
-    batch[batch.length - 1] ^= 0xff;
+    batch.writeUInt8(batch.readUInt8(batch.length - 1) ^ 0xff, batch.length - 1);
     const request = encodeRequest(header(API_KEYS.Produce, 7), {
       transactionalId: null,
       acks: -1,
