@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { brokerCommand } from '../broker/cli.ts';
 import { UserError } from '../config/index.ts';
+import { produceCommand } from '../producers/cli.ts';
 import { stackCommands } from '../stack/cli.ts';
 
 try {
@@ -14,6 +15,7 @@ try {
     .usage('$0 <command> [options]\n\nReal-time election analytics on Kafka, ksqlDB and Postgres.')
     .command(stackCommands)
     .command(brokerCommand)
+    .command(produceCommand)
     .demandCommand(1, 'Name a command; `tally --help` lists them.')
     .strict()
     .recommendCommands()

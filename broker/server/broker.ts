@@ -6,8 +6,11 @@
  */
 import net from 'node:net';
 import type { Logger } from '../../logging/index.ts';
+import { GroupCoordinator } from '../group/index.ts';
+import { groupHandlers } from '../handlers/groups.ts';
 import { type BrokerContext, requestDispatcher } from '../handlers/index.ts';
-import { internalPartition, TRANSACTION_STATE_TOPIC } from '../internal/internal-topic.ts';
+import { ConsumerOffsetsLog } from '../internal/consumer-offsets-log.ts';
+import { CONSUMER_OFFSETS_TOPIC, internalPartition, TRANSACTION_STATE_TOPIC } from '../internal/internal-topic.ts';
 import { TransactionMarkers } from '../internal/transaction-markers.ts';
 import { TransactionStateLog } from '../internal/transaction-state-log.ts';
 import { TopicManager } from '../topics/topic-manager.ts';
@@ -25,6 +28,8 @@ export interface BrokerOptions {
   autoCreateTopics?: boolean;
   defaultPartitions?: number;
   saslUsers?: Record<string, string>;
+  /** group.initial.rebalance.delay.ms: how long a new group waits for more members (Kafka: 3000). */
+  groupInitialRebalanceDelayMs?: number;
   /** socket.request.max.bytes: larger frames close the connection. */
   maxFrameBytes?: number;
   logger: Logger;
@@ -50,7 +55,15 @@ export class Broker {
     const nodeId = options.nodeId ?? 1;
     const { clusterId } = topics.identity(nodeId);
 
-    const offsets: TransactionalOffsets = { completeTransaction: async () => {} };
+    const groups = new GroupCoordinator({
+      store: new ConsumerOffsetsLog(await internalPartition(topics, CONSUMER_OFFSETS_TOPIC)),
+      config: { initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 3000 },
+      logger,
+    });
+    await groups.load();
+    const offsets: TransactionalOffsets = {
+      completeTransaction: async (_groupIds, producerId, commit) => groups.completeTransaction(producerId, commit),
+    };
     const transactions = new TransactionCoordinator({
       store: new TransactionStateLog(await internalPartition(topics, TRANSACTION_STATE_TOPIC)),
       markers: new TransactionMarkers(topics),
@@ -69,8 +82,8 @@ export class Broker {
       ...(options.saslUsers && { saslUsers: options.saslUsers }),
       logger,
     };
-    const broker = new Broker(server, context, [transactions, topics]);
-    const dispatch = requestDispatcher(context);
+    const broker = new Broker(server, context, [groups, transactions, topics]);
+    const dispatch = requestDispatcher(context, groupHandlers(groups));
     server.on('connection', (socket) => {
       const connection = new Connection(socket, broker.nextConnectionId++, dispatch, {
         maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,

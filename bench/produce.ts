@@ -1,0 +1,113 @@
+/**
+ * Votes generated and produced per second with each Kafka client, as fast
+ * as possible, beside a baseline of generation alone in the same run. Prints
+ * figures; asserts nothing.
+ *
+ *   node --import tsx bench/produce.ts [voters=1000000] [partitions=6]
+ *
+ * Uses KAFKA_BROKERS when set; otherwise starts an embedded broker (`tally
+ * broker`, in its own process so that it does not share the producer's event
+ * loop) in a temporary folder, and stops it at the end.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig, PROJECT_ROOT } from '../config/index.ts';
+import { createLogger } from '../logging/index.ts';
+import { createElection, serializeVoteEvent } from '../producers/index.ts';
+import { connectAdmin, connectSink, KAFKA_CLIENTS, type KafkaClientName } from '../producers/kafka/index.ts';
+import { Pacer } from '../producers/pacing.ts';
+import { DEFAULT_BATCH_SIZE, sendTopic } from '../producers/produce.ts';
+import { topicRecords } from '../producers/topic-records.ts';
+
+const voters = Number(process.argv[2] ?? 1_000_000);
+const partitions = Number(process.argv[3] ?? 6);
+/** BENCH_CLIENTS=kafkajs,confluent and BENCH_BATCH_SIZE=5000 narrow or tune a run. */
+const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? DEFAULT_BATCH_SIZE);
+const logger = createLogger('bench', { level: 'error' });
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function startBroker(dataDir: string): Promise<{ address: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(path.join(PROJECT_ROOT, 'bin', 'tally'), ['broker', '--port', String(port)], {
+    env: { ...process.env, TALLY_DATA_DIR: dataDir, TALLY_LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 300 && !(await acceptsConnections(port)); i++) await sleep(100);
+  return { address: `127.0.0.1:${port}`, child };
+}
+
+function report(name: string, records: number, ms: number): void {
+  const perSecond = Math.round((records * 1000) / ms);
+  console.log(
+    `${name.padEnd(34)} ${perSecond.toLocaleString('en').padStart(10)} votes/s  (${records.toLocaleString('en')} in ${(ms / 1000).toFixed(2)} s)`,
+  );
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-produce-'));
+let broker: ChildProcess | undefined;
+try {
+  let brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) {
+    const started = await startBroker(dataDir);
+    broker = started.child;
+    brokers = started.address;
+  }
+  const kafka = { ...loadConfig({ env: { ...process.env, KAFKA_BROKERS: brokers } }).kafka, clientId: 'tally-bench' };
+
+  const election = createElection({ scenario: 'national', seed: 1, overrides: { voters } });
+  const planStart = performance.now();
+  const total = election.voteRecordCount;
+  console.log(
+    `national scenario, ${voters.toLocaleString('en')} voters: ${total.toLocaleString('en')} vote records ` +
+      `(day planned in ${((performance.now() - planStart) / 1000).toFixed(1)} s); broker ${brokers}${broker ? ' (embedded, own process)' : ''}; ` +
+      `${partitions} partitions; batches of ${batchSize.toLocaleString('en')}; ${os.cpus().length} cores`,
+  );
+
+  // Baseline: generate and serialise, send nowhere.
+  let start = performance.now();
+  let bytes = 0;
+  for (const event of election.votes()) bytes += serializeVoteEvent(event).value.length;
+  report('generation alone (baseline)', total, performance.now() - start);
+  console.log(`${''.padEnd(34)} ${(bytes / total).toFixed(0).padStart(10)} bytes a vote value`);
+
+  const clients = (process.env.BENCH_CLIENTS?.split(',') ?? KAFKA_CLIENTS) as KafkaClientName[];
+  for (const client of clients) {
+    const topic = `bench-votes-${client}-${Date.now()}`;
+    const admin = await connectAdmin(client, kafka, logger);
+    await admin.createTopics([{ name: topic, partitions, configs: { 'retention.ms': '-1' } }]);
+    await admin.close();
+    const sink = await connectSink(client, kafka, logger);
+    const source = { ...topicRecords(election, 'votes'), topic };
+    start = performance.now();
+    const sent = await sendTopic(source, sink, { pacer: new Pacer({ kind: 'backfill' }), batchSize });
+    await sink.flush();
+    report(`generated + produced, ${client}`, sent, performance.now() - start);
+    await sink.close();
+  }
+} finally {
+  broker?.kill('SIGTERM');
+  if (broker && broker.exitCode === null) await new Promise((resolve) => broker?.once('exit', resolve));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,228 @@
+/**
+ * Table processors: a table is a changelog stream of Change pairs. Each
+ * table node can serve lookups through a value getter (its own store when
+ * materialized, or its parent's getter with its function applied), and sends
+ * old values only when a downstream operator asked for them: the same rules
+ * as Kafka Streams' KTableSource, KTableFilter and KTableMapValues.
+ */
+import type { Processor, ProcessorContext } from '../../processor/processor.ts';
+import { Record } from '../../processor/record.ts';
+import type { TimestampedKeyValueStore, ValueAndTimestamp } from '../../state/typed.ts';
+import { type Change, change } from '../change.ts';
+import type { Predicate, ValueMapper } from './stream.ts';
+
+export interface ValueGetter<K, V> {
+  init(context: ProcessorContext): void;
+  get(key: K): ValueAndTimestamp<V> | null;
+}
+
+export interface ValueGetterSupplier<K, V> {
+  get(): ValueGetter<K, V>;
+  readonly storeNames: readonly string[];
+}
+
+/** Mutable per table node until the topology is built; read when processors are created. */
+export interface TableNodeState {
+  sendOldValues: boolean;
+  /** Store holding this node's current values, when materialized. */
+  storeName: string | null;
+}
+
+export function storeGetter<K, V>(storeName: string): ValueGetterSupplier<K, V> {
+  return {
+    storeNames: [storeName],
+    get: () => {
+      let store: TimestampedKeyValueStore<K, V>;
+      return {
+        init: (context) => {
+          store = context.getStateStore(storeName);
+        },
+        get: (key) => store.get(key),
+      };
+    },
+  };
+}
+
+/**
+ * Forwards a table update: through the store's cache when it has one (the
+ * cache's flush forwards the coalesced update), else at once.
+ */
+export class TupleForwarder<K, V> {
+  private readonly cached: boolean;
+
+  constructor(
+    store: TimestampedKeyValueStore<K, V> | null,
+    private readonly context: ProcessorContext<K, Change<V>>,
+    private readonly sendOldValues: () => boolean,
+    makeRecord: (key: K, value: Change<V>, timestamp: number) => Record<K, Change<V>>,
+  ) {
+    this.cached =
+      store?.setFlushListener((key, newValue, oldValue, timestamp) => {
+        context.forward(
+          makeRecord(
+            key,
+            change(newValue?.value ?? null, this.sendOldValues() ? (oldValue?.value ?? null) : null),
+            timestamp,
+          ),
+        );
+      }) ?? false;
+  }
+
+  maybeForward(record: Record<K, Change<V>>): void {
+    if (!this.cached) this.context.forward(record);
+  }
+}
+
+export class TableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>> {
+  private context!: ProcessorContext<K, Change<V>>;
+  private store: TimestampedKeyValueStore<K, V> | null = null;
+  private forwarder!: TupleForwarder<K, V>;
+
+  constructor(private readonly state: TableNodeState) {}
+
+  init(context: ProcessorContext<K, Change<V>>): void {
+    this.context = context;
+    if (this.state.storeName !== null) this.store = context.getStateStore(this.state.storeName);
+    this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
+  }
+
+  process(record: Record<K, V>): void {
+    if (record.key === null || record.key === undefined) {
+      this.context.recordSkipped('null-key', 'table records need a key');
+      return;
+    }
+    if (this.store === null) {
+      this.context.forward(record.withValue(change(record.value, null)));
+      return;
+    }
+    const old = this.store.get(record.key);
+    this.store.put(record.key, record.value === null ? null : { value: record.value, timestamp: record.timestamp });
+    this.forwarder.maybeForward(
+      record.withValue(change(record.value, this.state.sendOldValues ? (old?.value ?? null) : null)),
+    );
+  }
+}
+
+/** Builds a forwardable record outside process() (cache flushes), carrying the flushed timestamp. */
+export function makeRecordFrom<K, V>(_context: ProcessorContext<K, Change<V>>) {
+  return (key: K, value: Change<V>, timestamp: number) => new Record(key, value, timestamp);
+}
+
+export class TableFilterProcessor<K, V> implements Processor<K, Change<V>, K, Change<V>> {
+  private context!: ProcessorContext<K, Change<V>>;
+  private store: TimestampedKeyValueStore<K, V> | null = null;
+  private forwarder!: TupleForwarder<K, V>;
+
+  constructor(
+    private readonly predicate: Predicate<K, V>,
+    private readonly negate: boolean,
+    private readonly state: TableNodeState,
+  ) {}
+
+  init(context: ProcessorContext<K, Change<V>>): void {
+    this.context = context;
+    if (this.state.storeName !== null) this.store = context.getStateStore(this.state.storeName);
+    this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
+  }
+
+  private compute(key: K, value: V | null): V | null {
+    return value !== null && this.predicate(key, value) !== this.negate ? value : null;
+  }
+
+  process(record: Record<K, Change<V>>): void {
+    const key = record.key;
+    const newValue = this.compute(key, record.value.newValue);
+    const oldValue = this.state.sendOldValues ? this.compute(key, record.value.oldValue) : null;
+    // Without old values the filter cannot know whether the key passed before,
+    // so it forwards a delete for every rejected update (as Kafka Streams does).
+    if (this.state.sendOldValues && oldValue === null && newValue === null) return;
+    if (this.store !== null) {
+      this.store.put(key, newValue === null ? null : { value: newValue, timestamp: record.timestamp });
+      this.forwarder.maybeForward(record.withValue(change(newValue, oldValue)));
+    } else {
+      this.context.forward(record.withValue(change(newValue, oldValue)));
+    }
+  }
+}
+
+export function filterGetter<K, V>(
+  parent: ValueGetterSupplier<K, V>,
+  predicate: Predicate<K, V>,
+  negate: boolean,
+): ValueGetterSupplier<K, V> {
+  return {
+    storeNames: parent.storeNames,
+    get: () => {
+      const inner = parent.get();
+      return {
+        init: (context) => inner.init(context),
+        get: (key) => {
+          const found = inner.get(key);
+          return found !== null && predicate(key, found.value) !== negate ? found : null;
+        },
+      };
+    },
+  };
+}
+
+export class TableMapValuesProcessor<K, V, VR> implements Processor<K, Change<V>, K, Change<VR>> {
+  private context!: ProcessorContext<K, Change<VR>>;
+  private store: TimestampedKeyValueStore<K, VR> | null = null;
+  private forwarder!: TupleForwarder<K, VR>;
+
+  constructor(
+    private readonly mapper: ValueMapper<K, V, VR>,
+    private readonly state: TableNodeState,
+  ) {}
+
+  init(context: ProcessorContext<K, Change<VR>>): void {
+    this.context = context;
+    if (this.state.storeName !== null) this.store = context.getStateStore(this.state.storeName);
+    this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
+  }
+
+  process(record: Record<K, Change<V>>): void {
+    const key = record.key;
+    const newValue = record.value.newValue === null ? null : this.mapper(record.value.newValue, key);
+    const oldValue =
+      this.state.sendOldValues && record.value.oldValue !== null ? this.mapper(record.value.oldValue, key) : null;
+    if (this.store !== null) {
+      this.store.put(key, newValue === null ? null : { value: newValue, timestamp: record.timestamp });
+      this.forwarder.maybeForward(record.withValue(change(newValue, oldValue)));
+    } else {
+      this.context.forward(record.withValue(change(newValue, oldValue)));
+    }
+  }
+}
+
+export function mapValuesGetter<K, V, VR>(
+  parent: ValueGetterSupplier<K, V>,
+  mapper: ValueMapper<K, V, VR>,
+): ValueGetterSupplier<K, VR> {
+  return {
+    storeNames: parent.storeNames,
+    get: () => {
+      const inner = parent.get();
+      return {
+        init: (context) => inner.init(context),
+        get: (key) => {
+          const found = inner.get(key);
+          return found === null ? null : { value: mapper(found.value, key), timestamp: found.timestamp };
+        },
+      };
+    },
+  };
+}
+
+/** toStream(): the new value of each update; deletes become tombstones. */
+export class TableToStreamProcessor<K, V> implements Processor<K, Change<V>, K, V | null> {
+  private context!: ProcessorContext<K, V | null>;
+
+  init(context: ProcessorContext<K, V | null>): void {
+    this.context = context;
+  }
+
+  process(record: Record<K, Change<V>>): void {
+    this.context.forward(record.withValue(record.value.newValue));
+  }
+}

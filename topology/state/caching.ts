@@ -1,0 +1,347 @@
+/**
+ * Record caches: coalesce updates per key between commits, so a key updated
+ * a hundred times between two commits sends one record downstream and one
+ * to the changelog. Dirty entries go down (and downstream through the flush
+ * listener, with the value they replace) on commit, or when the cache is
+ * over its size and its least recently used entry is dirty; as in Kafka
+ * Streams, evicting a dirty entry flushes every dirty entry of that cache.
+ */
+import { keyFromId, keyId, windowStoreKey } from './bytes.ts';
+import type { BytesEntry, KeyValueBytesStore, StoreContext, WindowBytesEntry, WindowBytesStore } from './store.ts';
+
+/** Called for each flushed entry: the new value, the value it replaced in the store, and the put's record timestamp. */
+export type BytesFlushListener = (
+  key: Buffer,
+  newValue: Buffer | null,
+  oldValue: Buffer | null,
+  timestamp: number,
+) => void;
+
+interface CacheEntry {
+  value: Buffer | null;
+  dirty: boolean;
+  timestamp: number;
+  size: number;
+}
+
+const ENTRY_OVERHEAD = 64;
+
+/** Insertion-ordered map used as an LRU: touching an entry moves it to the end. */
+class LruCache {
+  readonly entries = new Map<string, CacheEntry>();
+  /** Dirty keys in the order of their last write: the order flushes send them downstream. */
+  readonly dirty = new Set<string>();
+  bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get(id: string): CacheEntry | undefined {
+    const entry = this.entries.get(id);
+    if (entry !== undefined) {
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  set(id: string, entry: CacheEntry): void {
+    const old = this.entries.get(id);
+    if (old !== undefined) {
+      this.bytes -= old.size;
+      this.entries.delete(id);
+    }
+    this.entries.set(id, entry);
+    this.bytes += entry.size;
+    if (entry.dirty) {
+      this.dirty.delete(id);
+      this.dirty.add(id);
+    }
+  }
+
+  delete(id: string): void {
+    const old = this.entries.get(id);
+    if (old !== undefined) {
+      this.bytes -= old.size;
+      this.entries.delete(id);
+    }
+    this.dirty.delete(id);
+  }
+
+  overFull(): boolean {
+    return this.bytes > this.maxBytes && this.entries.size > 0;
+  }
+
+  eldest(): [string, CacheEntry] | undefined {
+    return this.entries.entries().next().value;
+  }
+}
+
+export class CachingKeyValueStore implements KeyValueBytesStore {
+  private readonly cache: LruCache;
+  private listener: BytesFlushListener | null = null;
+  private context: StoreContext | null = null;
+
+  constructor(
+    private readonly inner: KeyValueBytesStore,
+    maxBytes: number,
+  ) {
+    this.cache = new LruCache(maxBytes);
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  init(context: StoreContext): void {
+    this.context = context;
+    this.inner.init(context);
+  }
+
+  setFlushListener(listener: BytesFlushListener): void {
+    this.listener = listener;
+  }
+
+  get(key: Buffer): Buffer | undefined {
+    const id = keyId(key);
+    const cached = this.cache.get(id);
+    if (cached !== undefined) return cached.value ?? undefined;
+    const value = this.inner.get(key);
+    if (value !== undefined) {
+      this.cache.set(id, { value, dirty: false, timestamp: 0, size: key.length + value.length + ENTRY_OVERHEAD });
+      this.evictIfFull();
+    }
+    return value;
+  }
+
+  put(key: Buffer, value: Buffer | null): void {
+    const timestamp = this.context?.recordTimestamp() ?? 0;
+    this.cache.set(keyId(key), {
+      value,
+      dirty: true,
+      timestamp,
+      size: key.length + (value?.length ?? 0) + ENTRY_OVERHEAD,
+    });
+    this.evictIfFull();
+  }
+
+  range(from: Buffer | null, to: Buffer | null): BytesEntry[] {
+    const fromId = from === null ? null : keyId(from);
+    const toId = to === null ? null : keyId(to);
+    return this.merge(
+      this.inner.range(from, to),
+      (id) => (fromId === null || id >= fromId) && (toId === null || id <= toId),
+    );
+  }
+
+  prefixScan(prefix: Buffer): BytesEntry[] {
+    const prefixId = keyId(prefix);
+    return this.merge(this.inner.prefixScan(prefix), (id) => id.startsWith(prefixId));
+  }
+
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries();
+  }
+
+  flush(): void {
+    this.flushDirty();
+    this.inner.flush();
+  }
+
+  close(): void {
+    this.flush();
+    this.inner.close();
+  }
+
+  restore(key: Buffer, value: Buffer | null, timestamp: number): void {
+    this.cache.delete(keyId(key));
+    this.inner.restore?.(key, value, timestamp);
+  }
+
+  /** The store's entries with the cache's dirty entries laid over them, in key order. */
+  private merge(stored: Iterable<BytesEntry>, inRange: (id: string) => boolean): BytesEntry[] {
+    const byId = new Map<string, Buffer | null>();
+    for (const entry of stored) byId.set(keyId(entry.key), entry.value);
+    for (const [id, entry] of this.cache.entries) if (entry.dirty && inRange(id)) byId.set(id, entry.value);
+    const out: BytesEntry[] = [];
+    for (const id of [...byId.keys()].sort()) {
+      const value = byId.get(id);
+      if (value !== null && value !== undefined) out.push({ key: keyFromId(id), value });
+    }
+    return out;
+  }
+
+  private evictIfFull(): void {
+    while (this.cache.overFull()) {
+      const eldest = this.cache.eldest();
+      if (eldest === undefined) return;
+      if (eldest[1].dirty) this.flushDirty();
+      this.cache.delete(eldest[0]);
+    }
+  }
+
+  private flushDirty(): void {
+    for (const id of [...this.cache.dirty]) {
+      const entry = this.cache.entries.get(id);
+      this.cache.dirty.delete(id);
+      if (entry === undefined || !entry.dirty) continue;
+      const key = keyFromId(id);
+      const old = this.listener === null ? null : (this.inner.get(key) ?? null);
+      this.inner.put(key, entry.value);
+      entry.dirty = false;
+      if (entry.value === null) this.cache.delete(id);
+      this.listener?.(key, entry.value, old, entry.timestamp);
+    }
+  }
+}
+
+/** Caches window-store entries by (key, window start); duplicates (join buffers) are never cached. */
+export class CachingWindowStore implements WindowBytesStore {
+  private readonly cache: LruCache;
+  private readonly keys = new Map<string, { key: Buffer; windowStart: number }>();
+  private listener:
+    | ((key: Buffer, windowStart: number, newValue: Buffer | null, oldValue: Buffer | null, timestamp: number) => void)
+    | null = null;
+  private context: StoreContext | null = null;
+
+  constructor(
+    private readonly inner: WindowBytesStore,
+    maxBytes: number,
+  ) {
+    this.cache = new LruCache(maxBytes);
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  get retentionMs(): number {
+    return this.inner.retentionMs;
+  }
+
+  get retainDuplicates(): boolean {
+    return this.inner.retainDuplicates;
+  }
+
+  init(context: StoreContext): void {
+    this.context = context;
+    this.inner.init(context);
+  }
+
+  setFlushListener(
+    listener: (
+      key: Buffer,
+      windowStart: number,
+      newValue: Buffer | null,
+      oldValue: Buffer | null,
+      timestamp: number,
+    ) => void,
+  ): void {
+    this.listener = listener;
+  }
+
+  observedStreamTime(): number {
+    return Math.max(this.inner.observedStreamTime(), this.cachedStreamTime);
+  }
+
+  private cachedStreamTime = -1;
+
+  put(key: Buffer, value: Buffer | null, windowStart: number): void {
+    if (windowStart > this.cachedStreamTime) this.cachedStreamTime = windowStart;
+    if (windowStart <= this.observedStreamTime() - this.inner.retentionMs) return;
+    const id = keyId(windowStoreKey(key, windowStart, 0));
+    this.keys.set(id, { key, windowStart });
+    const timestamp = this.context?.recordTimestamp() ?? 0;
+    this.cache.set(id, { value, dirty: true, timestamp, size: key.length + (value?.length ?? 0) + ENTRY_OVERHEAD });
+    this.evictIfFull();
+  }
+
+  fetch(key: Buffer, windowStart: number): Buffer | undefined {
+    if (windowStart <= this.observedStreamTime() - this.inner.retentionMs) return undefined;
+    const cached = this.cache.get(keyId(windowStoreKey(key, windowStart, 0)));
+    if (cached !== undefined) return cached.value ?? undefined;
+    return this.inner.fetch(key, windowStart);
+  }
+
+  fetchRange(key: Buffer, timeFrom: number, timeTo: number): WindowBytesEntry[] {
+    const byStart = new Map<number, Buffer | null>();
+    for (const entry of this.inner.fetchRange(key, timeFrom, timeTo)) byStart.set(entry.windowStart, entry.value);
+    const minLive = Math.max(timeFrom, this.observedStreamTime() - this.inner.retentionMs + 1);
+    const kid = keyId(key);
+    for (const [id, entry] of this.cache.entries) {
+      const k = this.keys.get(id);
+      if (!entry.dirty || k === undefined || k.windowStart < minLive || k.windowStart > timeTo) continue;
+      if (keyId(k.key) === kid) byStart.set(k.windowStart, entry.value);
+    }
+    const out: WindowBytesEntry[] = [];
+    for (const start of [...byStart.keys()].sort((a, b) => a - b)) {
+      const value = byStart.get(start);
+      if (value !== null && value !== undefined) out.push({ key, windowStart: start, value });
+    }
+    return out;
+  }
+
+  fetchAll(timeFrom: number, timeTo: number): WindowBytesEntry[] {
+    const byId = new Map<string, WindowBytesEntry | null>();
+    for (const entry of this.inner.fetchAll(timeFrom, timeTo))
+      byId.set(keyId(windowStoreKey(entry.key, entry.windowStart, 0)), entry);
+    const minLive = Math.max(timeFrom, this.observedStreamTime() - this.inner.retentionMs + 1);
+    for (const [id, entry] of this.cache.entries) {
+      const k = this.keys.get(id);
+      if (!entry.dirty || k === undefined || k.windowStart < minLive || k.windowStart > timeTo) continue;
+      byId.set(id, entry.value === null ? null : { key: k.key, windowStart: k.windowStart, value: entry.value });
+    }
+    return [...byId.values()]
+      .filter((e): e is WindowBytesEntry => e !== null)
+      .sort((a, b) => a.windowStart - b.windowStart || Buffer.compare(a.key, b.key));
+  }
+
+  flush(): void {
+    this.flushDirty();
+    this.inner.flush();
+  }
+
+  close(): void {
+    this.flush();
+    this.inner.close();
+  }
+
+  restore(key: Buffer, value: Buffer | null, timestamp: number): void {
+    this.inner.restore?.(key, value, timestamp);
+  }
+
+  private evictIfFull(): void {
+    while (this.cache.overFull()) {
+      const eldest = this.cache.eldest();
+      if (eldest === undefined) return;
+      if (eldest[1].dirty) this.flushDirty();
+      this.cache.delete(eldest[0]);
+      this.keys.delete(eldest[0]);
+    }
+  }
+
+  private flushDirty(): void {
+    for (const id of [...this.cache.dirty]) {
+      const entry = this.cache.entries.get(id);
+      this.cache.dirty.delete(id);
+      if (entry === undefined || !entry.dirty) continue;
+      const k = this.keys.get(id);
+      if (k === undefined) continue;
+      const old = this.listener === null ? null : (this.inner.fetch(k.key, k.windowStart) ?? null);
+      this.inner.put(k.key, entry.value, k.windowStart);
+      entry.dirty = false;
+      if (entry.value === null) {
+        this.cache.delete(id);
+        this.keys.delete(id);
+      }
+      this.listener?.(k.key, k.windowStart, entry.value, old, entry.timestamp);
+    }
+  }
+}
