@@ -3,7 +3,7 @@
  * gate in front of them.
  */
 import type { DecodedRequest } from '../protocol/index.ts';
-import type { ConnectionInfo, RequestHandler } from '../server/connection.ts';
+import { type ConnectionInfo, RejectedRequestError, type RequestHandler } from '../server/connection.ts';
 import { apiVersions, findCoordinator, metadata } from './cluster.ts';
 import type { BrokerContext, Handler, HandlerTable } from './context.ts';
 import { fetch } from './fetch.ts';
@@ -39,22 +39,14 @@ const HANDLERS: HandlerTable = {
 /** APIs a client may call before it has authenticated. */
 const BEFORE_AUTHENTICATION = new Set<DecodedRequest['apiName']>(['ApiVersions', 'SaslHandshake', 'SaslAuthenticate']);
 
-export class UnauthenticatedRequestError extends Error {
-  override name = 'UnauthenticatedRequestError';
-}
-
-export class UnservedApiError extends Error {
-  override name = 'UnservedApiError';
-}
-
 export function requestDispatcher(context: BrokerContext, extra: HandlerTable = {}): RequestHandler {
   const table: HandlerTable = { ...HANDLERS, ...extra };
   return async (request: DecodedRequest, connection: ConnectionInfo) => {
     if (context.saslUsers && !connection.authenticated && !BEFORE_AUTHENTICATION.has(request.apiName)) {
-      throw new UnauthenticatedRequestError(`${request.apiName} before SASL authentication`);
+      throw new RejectedRequestError('sent before SASL authentication');
     }
     const handler = table[request.apiName] as Handler | undefined;
-    if (!handler) throw new UnservedApiError(`no handler for ${request.apiName}`);
+    if (!handler) throw new RejectedRequestError('not served by this broker');
     return handler(context, request.request, request.header, connection);
   };
 }

@@ -20,6 +20,11 @@ import {
 } from '../protocol/index.ts';
 import { FrameReader, FrameSizeError } from './frame-reader.ts';
 
+/** Thrown by a handler for a request the broker refuses to serve on this connection: it is closed, with a warning. */
+export class RejectedRequestError extends Error {
+  override name = 'RejectedRequestError';
+}
+
 /** Returned by a handler for a request that gets no response (Produce with acks=0). */
 export const NO_RESPONSE = Symbol('no response');
 
@@ -117,6 +122,10 @@ export class Connection {
     try {
       response = await this.handle(request, this.info);
     } catch (error) {
+      if (error instanceof RejectedRequestError) {
+        this.reject(`${request.apiName}: ${error.message}`);
+        return;
+      }
       this.options.logger.error(
         { connection: this.info.remote, api: request.apiName, version: request.header.apiVersion, err: error },
         'request failed; closing the connection',

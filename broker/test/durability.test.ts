@@ -13,6 +13,12 @@ import { kafkajs, kcatRead } from './clients.ts';
 const TALLY = path.join(PROJECT_ROOT, 'bin', 'tally');
 
 const children = new Set<ChildProcess>();
+
+/** Resolves once the process has exited (at once if it already has). */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
 after(() => {
   for (const child of children) child.kill('SIGKILL');
 });
@@ -33,7 +39,7 @@ async function startBrokerProcess(dataDir: string, port: number): Promise<ChildP
 }
 
 describe('broker durability', () => {
-  it('keeps every acknowledged record, in order, across a kill -9', async () => {
+  it('keeps every acknowledged record, in order, and committed group offsets across a kill -9', async () => {
     const dataDir = temporaryDir();
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
@@ -43,6 +49,14 @@ describe('broker durability', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'votes', numPartitions: 2 }] });
+    await admin.setOffsets({
+      groupId: 'survivors',
+      topic: 'votes',
+      partitions: [
+        { partition: 0, offset: '0' },
+        { partition: 1, offset: '0' },
+      ],
+    });
     await admin.disconnect();
 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -53,7 +67,7 @@ describe('broker durability', () => {
     // Sends until the connection breaks under it.
     for (;;) {
       const messages = Array.from({ length: 20 }, (_, i) => ({ value: `b${batch}-m${i}`, partition: batch % 2 }));
-      if (Date.now() > killAt && broker.exitCode === null) broker.kill('SIGKILL');
+      if (Date.now() > killAt && broker.signalCode === null) broker.kill('SIGKILL');
       try {
         await producer.send({ topic: 'votes', acks: -1, messages });
       } catch {
@@ -63,10 +77,35 @@ describe('broker durability', () => {
       batch += 1;
     }
     await producer.disconnect().catch(() => {});
+    await exited(broker);
     assert.ok(batch > 5, `only ${batch} batches were acknowledged before the kill`);
 
     broker = await startBrokerProcess(dataDir, port);
+    const commitAdmin = kafka.admin();
+    await commitAdmin.connect();
+    await commitAdmin.setOffsets({
+      groupId: 'survivors',
+      topic: 'votes',
+      partitions: [
+        { partition: 0, offset: '5' },
+        { partition: 1, offset: '7' },
+      ],
+    });
+    await commitAdmin.disconnect();
+    // Offsets acknowledged just before a second crash.
+    broker.kill('SIGKILL');
+    await exited(broker);
+
+    broker = await startBrokerProcess(dataDir, port);
     try {
+      const offsetAdmin = kafka.admin();
+      await offsetAdmin.connect();
+      const offsets = await offsetAdmin.fetchOffsets({ groupId: 'survivors', topics: ['votes'] });
+      await offsetAdmin.disconnect();
+      assert.deepEqual(offsets[0]!.partitions.map((p) => [p.partition, p.offset]).sort(), [
+        [0, '5'],
+        [1, '7'],
+      ]);
       for (const partition of [0, 1]) {
         const stored = (await kcatRead(address, 'votes', ['-p', String(partition)])).map((m) => m.payload);
         const acked = acknowledged[partition]!;
