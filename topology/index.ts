@@ -15,6 +15,10 @@
  * - serde/: Serde<T> with Kafka's encodings (string, JSON, int32/int64/double,
  *   windowed keys) and the hook for schema-registry formats.
  * - test-driver/: TopologyTestDriver runs a topology without a broker.
+ * - runtime/: KafkaStreams runs it against Kafka (kafkajs): a consumer group
+ *   named after the application id, a task per sub-topology and partition,
+ *   internal topics, stores restored from changelogs, and a transaction per
+ *   commit (exactly-once by default).
  *
  * Semantics follow Kafka Streams 3.x (see topology/README.md for the details
  * and what is not done yet). Other components import from this file only.
@@ -65,6 +69,8 @@ export {
   Topology,
   TopologyError,
 } from './processor/topology.ts';
+export type { ProcessingGuarantee, StreamsConfig } from './runtime/config.ts';
+export { KafkaStreams, type StreamsMetrics, type StreamsState } from './runtime/kafka-streams.ts';
 export {
   readInt64,
   type SchemaRegistrySerdeFactory,
@@ -92,6 +98,5 @@ export {
   type ValueAndTimestamp,
   WindowStore,
 } from './state/typed.ts';
-
 export { type DriverOptions, type ProducedRecord, TopologyTestDriver } from './test-driver/driver.ts';
 export { TestInputTopic, TestOutputTopic, type TestRecord } from './test-driver/topics.ts';

@@ -8,7 +8,7 @@
  * the task's transaction). Nothing on the per-record path is async.
  */
 
-import { SerializationError } from '../serde/serde.ts';
+import { type Serde, SerializationError } from '../serde/serde.ts';
 import type { ChangelogRecord, ChangelogWriter } from '../state/changelog.ts';
 import type { StateStore, StoreContext } from '../state/store.ts';
 import type {
@@ -179,6 +179,10 @@ export class StreamTask implements StoreContext {
   private metaOffset = 0;
   droppedRecords = 0;
   private commitRequested = false;
+  // The current record's key as read, for sourceKeyBytes(); only primitive keys (an object key could be mutated).
+  private sourceKey: unknown = undefined;
+  private sourceKeyBytesRead: Buffer | null = null;
+  private sourceKeySerde: Serde<unknown> | null = null;
 
   private readonly nodes = new Map<string, NodeInstance>();
   private readonly sourceByTopic = new Map<string, NodeInstance>();
@@ -335,6 +339,15 @@ export class StreamTask implements StoreContext {
       }
       if (timestamp > this.streamTime) this.streamTime = timestamp;
       this.currentTimestamp = timestamp;
+      if (
+        keyBytes !== null &&
+        spec.keySerde.topicIndependent === true &&
+        (typeof key === 'string' || typeof key === 'number')
+      ) {
+        this.sourceKey = key;
+        this.sourceKeyBytesRead = keyBytes;
+        this.sourceKeySerde = spec.keySerde;
+      }
       node.forward(new Record(key, value, timestamp, headers));
     } catch (error) {
       if (error instanceof StreamsError) throw error;
@@ -345,7 +358,12 @@ export class StreamTask implements StoreContext {
       throw wrapped;
     } finally {
       this.metaTopic = null;
+      this.sourceKeySerde = null;
     }
+  }
+
+  sourceKeyBytes(serde: Serde<unknown>, key: unknown): Buffer | null {
+    return serde === this.sourceKeySerde && key === this.sourceKey ? this.sourceKeyBytesRead : null;
   }
 
   /** Topic, partition and offset of the record being processed; null outside process(). */
@@ -356,7 +374,8 @@ export class StreamTask implements StoreContext {
   }
 
   sink(spec: SinkNodeSpec, topic: string, record: Record<unknown, unknown>): void {
-    const key = spec.keySerde.serialize(topic, record.key, record.headers);
+    const key =
+      this.sourceKeyBytes(spec.keySerde, record.key) ?? spec.keySerde.serialize(topic, record.key, record.headers);
     const value = spec.valueSerde.serialize(topic, record.value, record.headers);
     const collector = this.config.collector;
     const partition =

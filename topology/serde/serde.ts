@@ -11,6 +11,12 @@ import type { Headers } from '../processor/record.ts';
 export interface Serde<T> {
   serialize(topic: string, value: T | null, headers?: Headers): Buffer | null;
   deserialize(topic: string, bytes: Buffer | null, headers?: Headers): T | null;
+  /**
+   * True when the bytes depend only on the value, never on the topic (the
+   * built-in serdes; not a schema-registry serde, whose schema id follows the
+   * subject). The runtime then reuses the bytes a key was read from.
+   */
+  readonly topicIndependent?: boolean;
 }
 
 /** Thrown by a deserializer; the message is the reason written to the processing log. */
@@ -19,11 +25,13 @@ export class SerializationError extends Error {
 }
 
 const stringSerde: Serde<string> = {
+  topicIndependent: true,
   serialize: (_topic, value) => (value === null ? null : Buffer.from(value, 'utf8')),
   deserialize: (_topic, bytes) => (bytes === null ? null : bytes.toString('utf8')),
 };
 
 const bytesSerde: Serde<Buffer> = {
+  topicIndependent: true,
   serialize: (_topic, value) => value,
   deserialize: (_topic, bytes) => bytes,
 };
@@ -51,6 +59,7 @@ function expectLength(topic: string, bytes: Buffer, length: number, what: string
 
 /** Kafka's IntegerSerializer: 4 bytes, big-endian, two's complement. */
 const int32Serde: Serde<number> = {
+  topicIndependent: true,
   serialize: (_topic, value) => {
     if (value === null) return null;
     const out = Buffer.allocUnsafe(4);
@@ -69,6 +78,7 @@ const int32Serde: Serde<number> = {
  * exact up to 2^53, which covers counts, sums and epoch milliseconds.
  */
 const int64Serde: Serde<number> = {
+  topicIndependent: true,
   serialize: (_topic, value) => {
     if (value === null) return null;
     const out = Buffer.allocUnsafe(8);
@@ -84,6 +94,7 @@ const int64Serde: Serde<number> = {
 
 /** Kafka's DoubleSerializer: IEEE 754, 8 bytes, big-endian. */
 const doubleSerde: Serde<number> = {
+  topicIndependent: true,
   serialize: (_topic, value) => {
     if (value === null) return null;
     const out = Buffer.allocUnsafe(8);

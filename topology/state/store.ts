@@ -8,6 +8,7 @@
  * logging (optional) -> bytes store (in memory or lmdb).
  */
 
+import type { Serde } from '../serde/serde.ts';
 import type { ChangelogWriter } from './changelog.ts';
 
 /** What a store needs from the task that owns it. */
@@ -22,6 +23,12 @@ export interface StoreContext {
   readonly changelog: ChangelogWriter | null;
   /** Timestamp of the record being processed (the changelog record timestamp for non-timestamped stores). */
   recordTimestamp(): number;
+  /**
+   * The bytes the current record's key was read from, if `serde` would write
+   * exactly those for `key`; null otherwise. Saves serializing the same key
+   * again for the store and the output.
+   */
+  sourceKeyBytes?(serde: Serde<unknown>, key: unknown): Buffer | null;
 }
 
 export interface StateStore {

@@ -4,7 +4,7 @@
  * is the store's changelog topic, as Kafka Streams does for schema subjects).
  */
 import type { Serde } from '../serde/serde.ts';
-import { readInt64, writeInt64 } from '../serde/serde.ts';
+import { readInt64, Serdes, writeInt64 } from '../serde/serde.ts';
 import { type Windowed, windowed } from '../serde/windowed.ts';
 import type { BytesFlushListener } from './caching.ts';
 import { changelogTopic } from './changelog.ts';
@@ -17,6 +17,9 @@ export interface ValueAndTimestamp<V> {
 
 /** [timestamp: int64][value], the layout of Kafka Streams' timestamped stores. */
 export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimestamp<V>> {
+  // Counts and sums are int64: one buffer instead of two, and no view to read them back.
+  if (inner === (Serdes.Long() as Serde<unknown>))
+    return timestampedLongSerde as unknown as Serde<ValueAndTimestamp<V>>;
   return {
     serialize(topic, vt) {
       if (vt === null) return null;
@@ -34,6 +37,20 @@ export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimest
   };
 }
 
+const timestampedLongSerde: Serde<ValueAndTimestamp<number>> = {
+  serialize(_topic, vt) {
+    if (vt === null || vt.value === null) return null;
+    const out = Buffer.allocUnsafe(16);
+    writeInt64(out, 0, vt.timestamp);
+    writeInt64(out, 8, vt.value);
+    return out;
+  },
+  deserialize(_topic, bytes) {
+    if (bytes === null) return null;
+    return { timestamp: readInt64(bytes, 0), value: readInt64(bytes, 8) };
+  },
+};
+
 export interface KeyValue<K, V> {
   readonly key: K;
   readonly value: V;
@@ -48,6 +65,7 @@ interface Cacheable {
 
 abstract class TypedStore<B extends StateStore> implements StateStore {
   protected topic = '';
+  protected context: StoreContext | null = null;
 
   constructor(
     protected readonly bytes: B,
@@ -64,6 +82,7 @@ abstract class TypedStore<B extends StateStore> implements StateStore {
 
   init(context: StoreContext): void {
     this.topic = changelogTopic(context.applicationId, this.bytes.name);
+    this.context = context;
     this.bytes.init(context);
   }
 
@@ -156,7 +175,8 @@ export class KeyValueStore<K, V> extends TypedStore<KeyValueBytesStore> {
 
   private keyBytes(key: K): Buffer {
     if (key === this.lastKey && this.lastKeyBytes !== null) return this.lastKeyBytes;
-    const bytes = this.keySerde.serialize(this.topic, key);
+    const bytes =
+      this.context?.sourceKeyBytes?.(this.keySerde as Serde<unknown>, key) ?? this.keySerde.serialize(this.topic, key);
     if (bytes === null) throw new Error(`store ${this.name}: keys cannot be null`);
     this.lastKey = key;
     this.lastKeyBytes = bytes;
@@ -256,7 +276,8 @@ export class WindowStore<K, V> extends TypedStore<WindowBytesStore> {
 
   private keyBytes(key: K): Buffer {
     if (key === this.lastKey && this.lastKeyBytes !== null) return this.lastKeyBytes;
-    const bytes = this.keySerde.serialize(this.topic, key);
+    const bytes =
+      this.context?.sourceKeyBytes?.(this.keySerde as Serde<unknown>, key) ?? this.keySerde.serialize(this.topic, key);
     if (bytes === null) throw new Error(`store ${this.name}: keys cannot be null`);
     this.lastKey = key;
     this.lastKeyBytes = bytes;
@@ -326,7 +347,8 @@ export class SessionStore<K, V> extends TypedStore<SessionBytesStore> {
 
   private keyBytes(key: K): Buffer {
     if (key === this.lastKey && this.lastKeyBytes !== null) return this.lastKeyBytes;
-    const bytes = this.keySerde.serialize(this.topic, key);
+    const bytes =
+      this.context?.sourceKeyBytes?.(this.keySerde as Serde<unknown>, key) ?? this.keySerde.serialize(this.topic, key);
     if (bytes === null) throw new Error(`store ${this.name}: keys cannot be null`);
     this.lastKey = key;
     this.lastKeyBytes = bytes;

@@ -21,7 +21,10 @@ import type { Topology } from '../processor/topology.ts';
 import type { Serde } from '../serde/serde.ts';
 import type { ChangelogRecord, ChangelogWriter } from '../state/changelog.ts';
 import type { StateStore } from '../state/store.ts';
+import { type ProducedRecord, TopicLog } from './topic-log.ts';
 import { TestInputTopic, TestOutputTopic } from './topics.ts';
+
+export type { ProducedRecord };
 
 export interface DriverOptions {
   readonly applicationId?: string;
@@ -41,20 +44,13 @@ export interface DriverOptions {
   readonly config?: Readonly<Record<string, unknown>>;
 }
 
-export interface ProducedRecord {
+interface InternalRecord {
   readonly topic: string;
-  readonly partition: number;
   readonly offset: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly timestamp: number;
   readonly headers: Headers;
-}
-
-interface TopicLog {
-  readonly records: ProducedRecord[];
-  readPosition: number;
-  nextOffset: number;
 }
 
 export class TopologyTestDriver {
@@ -63,8 +59,9 @@ export class TopologyTestDriver {
   readonly processingLog: ProcessingLogEntry[] = [];
   private readonly task: StreamTask;
   private readonly outputs = new Map<string, TopicLog>();
+  private lastLog: TopicLog | null = null;
   private readonly inputOffsets = new Map<string, number>();
-  private readonly internalQueue: ProducedRecord[] = [];
+  private readonly internalQueue: InternalRecord[] = [];
   private readonly internalTopics: Set<string>;
   private readonly changelogTopics: Set<string>;
   private readonly ownedStateDir: string | null;
@@ -190,7 +187,7 @@ export class TopologyTestDriver {
 
   /** Topics the topology has written to, including changelogs (not repartition topics). */
   producedTopicNames(): string[] {
-    return [...this.outputs.keys()].filter((t) => this.outputs.get(t)?.records.length);
+    return [...this.outputs.keys()].filter((t) => (this.outputs.get(t)?.size ?? 0) > 0);
   }
 
   /** Every changelog record written so far, by changelog topic (for restoring another driver). */
@@ -198,11 +195,13 @@ export class TopologyTestDriver {
     const out = new Map<string, ChangelogRecord[]>();
     for (const topic of this.changelogTopics) {
       const log = this.outputs.get(topic);
-      if (log !== undefined)
-        out.set(
-          topic,
-          log.records.map((r) => ({ key: r.key ?? Buffer.alloc(0), value: r.value, timestamp: r.timestamp })),
-        );
+      if (log === undefined) continue;
+      const records: ChangelogRecord[] = [];
+      for (let offset = 0; offset < log.size; offset++) {
+        const r = log.get(offset);
+        records.push({ key: r.key ?? Buffer.alloc(0), value: r.value, timestamp: r.timestamp });
+      }
+      out.set(topic, records);
     }
     return out;
   }
@@ -224,7 +223,7 @@ export class TopologyTestDriver {
   topicLog(topic: string): TopicLog {
     let log = this.outputs.get(topic);
     if (log === undefined) {
-      log = { records: [], readPosition: 0, nextOffset: 0 };
+      log = new TopicLog(topic);
       this.outputs.set(topic, log);
     }
     return log;
@@ -234,11 +233,13 @@ export class TopologyTestDriver {
     if (this.internalTopics.has(topic)) {
       const offset = this.inputOffsets.get(topic) ?? 0;
       this.inputOffsets.set(topic, offset + 1);
-      this.internalQueue.push({ topic, partition: 0, offset, key, value, timestamp, headers });
+      this.internalQueue.push({ topic, offset, key, value, timestamp, headers });
       return;
     }
-    const log = this.topicLog(topic);
-    log.records.push({ topic, partition: 0, offset: log.nextOffset++, key, value, timestamp, headers });
+    // The last topic written is usually the next one too (a changelog, then the output).
+    let log = this.lastLog;
+    if (log === null || log.topic !== topic) log = this.lastLog = this.topicLog(topic);
+    log.append(key, value, timestamp, headers);
   }
 
   /** Feeds repartition records back in, first written first, including those they cause in turn. */
@@ -248,8 +249,8 @@ export class TopologyTestDriver {
     try {
       const queue = this.internalQueue;
       for (let i = 0; i < queue.length; i++) {
-        const r = queue[i] as ProducedRecord;
-        this.task.process(r.topic, r.partition, r.offset, r.timestamp, r.headers, r.key, r.value);
+        const r = queue[i] as InternalRecord;
+        this.task.process(r.topic, 0, r.offset, r.timestamp, r.headers, r.key, r.value);
       }
       queue.length = 0;
     } finally {

@@ -63,9 +63,8 @@ export class TestOutputTopic<K, V> {
 
   readRecord(): TestRecord<K, V> {
     const log = this.driver.topicLog(this.name);
-    const raw = log.records[log.readPosition];
-    if (raw === undefined) throw new Error(`no record left to read on topic ${this.name}`);
-    log.readPosition++;
+    if (log.readPosition >= log.size) throw new Error(`no record left to read on topic ${this.name}`);
+    const raw = log.get(log.readPosition++);
     return {
       key: this.keySerde.deserialize(this.name, raw.key, raw.headers),
       value: this.valueSerde.deserialize(this.name, raw.value, raw.headers),
@@ -109,7 +108,7 @@ export class TestOutputTopic<K, V> {
 
   getQueueSize(): number {
     const log = this.driver.topicLog(this.name);
-    return log.records.length - log.readPosition;
+    return log.size - log.readPosition;
   }
 
   isEmpty(): boolean {

@@ -1,0 +1,463 @@
+/**
+ * KafkaStreams runs a Topology against a Kafka cluster: one consumer group
+ * member (group id = application id) whose partitions make up tasks
+ * (sub-topology x partition); each task is a StreamTask, restored from its
+ * changelogs before it processes, and closed when a rebalance takes it away.
+ *
+ * Commits happen at the end of every batch kafkajs hands over, before kafkajs
+ * can rejoin the group (it has no revocation callback): under exactly-once
+ * (the default) the task's output, its changelog writes and the consumed
+ * offset go in one transaction of the process's transactional producer
+ * (Kafka Streams' EOS v2) and the consumer reads read_committed; under
+ * at-least-once the records are sent and then the offset committed.
+ */
+
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Admin, type Batch, type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { ProcessingLogEntry } from '../processor/processor.ts';
+import { StreamsError, StreamTask } from '../processor/task.ts';
+import type { Topology } from '../processor/topology.ts';
+import { streamsAssignor, type TaskId, taskName, tasksOf } from './assignment.ts';
+import { type ResolvedConfig, resolveConfig, type StreamsConfig } from './config.ts';
+import { planTopics, type TopicPlan } from './internal-topics.ts';
+import { BufferedRecordCollector, fromKafkaHeaders } from './record-collector.ts';
+import { restoreChangelogs } from './restorer.ts';
+
+export type StreamsState =
+  | 'CREATED'
+  | 'STARTING'
+  | 'REBALANCING'
+  | 'RUNNING'
+  | 'PENDING_SHUTDOWN'
+  | 'NOT_RUNNING'
+  | 'ERROR';
+
+export interface StreamsMetrics {
+  /** Records processed and committed (including ones the tasks skipped). */
+  readonly processedRecords: number;
+  readonly commits: number;
+  readonly restoredRecords: number;
+  /** Tasks assigned to this instance, by name (created when their first records arrive). */
+  readonly tasks: readonly string[];
+}
+
+interface RunningTask {
+  readonly id: TaskId;
+  readonly task: StreamTask;
+}
+
+export class KafkaStreams {
+  private readonly config: ResolvedConfig;
+  private readonly eos: boolean;
+  private readonly kafka: Kafka;
+  private admin: Admin | null = null;
+  private producer: Producer | null = null;
+  private consumer: Consumer | null = null;
+  private plan: TopicPlan | null = null;
+  private collector: BufferedRecordCollector | null = null;
+  private subtopologyByTopic = new Map<string, number>();
+  private readonly tasks = new Map<string, RunningTask>();
+  /** Tasks of the latest assignment; created (and restored) at the next batch. */
+  private assigned = new Map<string, TaskId>();
+  private pendingAssignment: Record<string, number[]> | null = null;
+  private inBatch = false;
+  private stateDir: string | null = null;
+  private ownedStateDir: string | null = null;
+  private processId = '';
+  private currentState: StreamsState = 'CREATED';
+  private readonly listeners: ((state: StreamsState, previous: StreamsState) => void)[] = [];
+  private failure: Error | null = null;
+  private processed = 0;
+  private commits = 0;
+  private restored = 0;
+
+  constructor(
+    private readonly topology: Topology,
+    config: StreamsConfig,
+  ) {
+    this.config = resolveConfig(config);
+    this.eos = this.config.processingGuarantee === 'exactly_once_v2';
+    this.kafka = new Kafka({
+      clientId: this.config.clientId,
+      brokers: [...this.config.bootstrapServers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 100 },
+    });
+  }
+
+  get state(): StreamsState {
+    return this.currentState;
+  }
+
+  /** The error that put the instance in ERROR, if any. */
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  onStateChange(listener: (state: StreamsState, previous: StreamsState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  metrics(): StreamsMetrics {
+    return {
+      processedRecords: this.processed,
+      commits: this.commits,
+      restoredRecords: this.restored,
+      tasks: [...this.assigned.keys()].sort(),
+    };
+  }
+
+  /**
+   * Creates the internal topics, checks co-partitioning, connects the
+   * producer and joins the group. Resolves once the member runs; processing
+   * goes on in the background until close().
+   */
+  async start(): Promise<void> {
+    if (this.currentState !== 'CREATED') throw new StreamsError(`start() called in state ${this.currentState}`);
+    this.setState('STARTING');
+    try {
+      await this.prepare();
+    } catch (error) {
+      await this.disconnectAll();
+      this.failure = error as Error;
+      this.setState('ERROR');
+      throw error;
+    }
+  }
+
+  /** Commits (each batch already did), closes the tasks and leaves the group. */
+  async close(): Promise<void> {
+    if (this.currentState === 'NOT_RUNNING' || this.currentState === 'CREATED') {
+      this.setState('NOT_RUNNING');
+      return;
+    }
+    if (this.currentState !== 'ERROR') this.setState('PENDING_SHUTDOWN');
+    // Stops the fetch loop after the batch in hand (which commits), then leaves the group.
+    await this.consumer?.disconnect().catch(() => {});
+    for (const name of [...this.tasks.keys()]) this.closeTask(name);
+    this.collector?.drain();
+    await this.disconnectAll();
+    if (this.ownedStateDir !== null) fs.rmSync(this.ownedStateDir, { recursive: true, force: true });
+    if (this.currentState !== 'ERROR') this.setState('NOT_RUNNING');
+  }
+
+  private async prepare(): Promise<void> {
+    const { applicationId } = this.config;
+    const admin = this.kafka.admin();
+    this.admin = admin;
+    await admin.connect();
+    const existing = await this.partitionCounts(admin);
+    const plan = planTopics(this.topology, applicationId, existing);
+    this.plan = plan;
+    const toCreate = plan.internalTopics.filter((t) => !existing.has(t.topic));
+    if (toCreate.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: toCreate.map((t) => ({ ...t, replicationFactor: this.config.replicationFactor })),
+      });
+    }
+    const sinkCounts = new Map(plan.partitions);
+    const missingSinks: string[] = [];
+    for (const node of this.topology.nodes.values()) {
+      if (node.kind !== 'sink' || this.topology.isInternalTopic(node.topic)) continue;
+      const count = existing.get(node.topic);
+      if (count === undefined) missingSinks.push(node.topic);
+      else sinkCounts.set(node.topic, count);
+    }
+    if (missingSinks.length > 0) {
+      throw new StreamsError(
+        `output topic${missingSinks.length > 1 ? 's' : ''} ${missingSinks.join(', ')} not found: create ${missingSinks.length > 1 ? 'them' : 'it'} before starting ${applicationId}`,
+      );
+    }
+    this.collector = new BufferedRecordCollector((topic) => {
+      const count = sinkCounts.get(topic);
+      if (count === undefined) throw new StreamsError(`no partition count known for topic ${topic}`);
+      return count;
+    });
+    for (const s of plan.layout.subtopologies) for (const t of s.sourceTopics) this.subtopologyByTopic.set(t, s.id);
+    this.setUpStateDir();
+
+    this.producer = this.eos
+      ? this.kafka.producer({
+          transactionalId: `${applicationId}-${this.processId}`,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          transactionTimeout: this.config.transactionTimeoutMs,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        })
+      : this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+    await this.producer.connect();
+
+    const consumer = this.kafka.consumer({
+      groupId: applicationId,
+      partitionAssigners: [streamsAssignor(plan.layout, () => [...this.tasks.keys()])],
+      readUncommitted: !this.eos,
+      sessionTimeout: this.config.sessionTimeoutMs,
+      rebalanceTimeout: Math.max(this.config.sessionTimeoutMs, 30_000),
+      heartbeatInterval: this.config.heartbeatIntervalMs,
+      maxWaitTimeInMs: this.config.maxWaitTimeMs,
+      minBytes: this.config.minBytes,
+      maxBytesPerPartition: this.config.maxBytesPerPartition,
+      retry: { retries: 8, initialRetryTime: 100 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment));
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (this.currentState === 'RUNNING') this.setState('REBALANCING');
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.fail(payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: plan.layout.subtopologies.flatMap((s) => s.sourceTopics),
+      fromBeginning: true, // auto.offset.reset=earliest, Kafka Streams' default
+    });
+    this.setState('REBALANCING');
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, isRunning, isStale, heartbeat }) => {
+        if (!isRunning() || isStale()) return;
+        this.inBatch = true;
+        try {
+          await this.ensureTasks(heartbeat);
+          await this.processBatch(batch);
+          resolveOffset(batch.lastOffset());
+        } finally {
+          this.inBatch = false;
+          const pending = this.pendingAssignment;
+          if (pending !== null) {
+            this.pendingAssignment = null;
+            this.onAssignment(pending);
+          }
+        }
+      },
+    });
+  }
+
+  private async partitionCounts(admin: Admin): Promise<Map<string, number>> {
+    const listed = new Set(await admin.listTopics());
+    const wanted = new Set<string>(this.topology.externalSourceTopics());
+    for (const node of this.topology.nodes.values()) if (node.kind === 'sink') wanted.add(node.topic);
+    for (const topic of this.topology.repartitionTopics())
+      wanted.add(this.topology.physicalTopic(this.config.applicationId, topic));
+    for (const topic of this.topology.changelogTopics(this.config.applicationId).values()) wanted.add(topic);
+    const present = [...wanted].filter((t) => listed.has(t));
+    const counts = new Map<string, number>();
+    if (present.length === 0) return counts;
+    const { topics } = await admin.fetchTopicMetadata({ topics: present });
+    for (const t of topics) counts.set(t.name, t.partitions.length);
+    return counts;
+  }
+
+  private setUpStateDir(): void {
+    const needsDisk = [...this.topology.stores.values()].some((b) => b.persistent);
+    if (this.config.stateDir !== undefined) {
+      this.stateDir = this.config.stateDir;
+    } else if (needsDisk) {
+      this.ownedStateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-streams-'));
+      this.stateDir = this.ownedStateDir;
+    }
+    if (this.config.processId !== undefined) {
+      this.processId = this.config.processId;
+    } else if (this.config.stateDir !== undefined) {
+      // Kept beside the state, like Kafka Streams' process id, so a restart fences the previous transactional id.
+      const file = path.join(this.config.stateDir, this.config.applicationId, 'process-id');
+      if (fs.existsSync(file)) this.processId = fs.readFileSync(file, 'utf8').trim();
+      else {
+        this.processId = randomUUID();
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, this.processId);
+      }
+    } else {
+      this.processId = randomUUID();
+    }
+  }
+
+  /** A new assignment: close the tasks that went elsewhere now (their work is committed); create the new ones lazily. */
+  private onAssignment(assignment: Record<string, number[]>): void {
+    if (this.inBatch) {
+      this.pendingAssignment = assignment;
+      return;
+    }
+    const layout = (this.plan as TopicPlan).layout;
+    this.assigned = new Map(tasksOf(layout, assignment).map((t) => [taskName(t), t]));
+    for (const name of [...this.tasks.keys()]) if (!this.assigned.has(name)) this.closeTask(name);
+    if (this.currentState === 'REBALANCING' || this.currentState === 'STARTING') this.setState('RUNNING');
+  }
+
+  /** Creates the assigned tasks that do not exist yet, restoring their stores from the changelogs first. */
+  private async ensureTasks(heartbeat: () => Promise<void>): Promise<void> {
+    const missing = [...this.assigned].filter(([name]) => !this.tasks.has(name));
+    if (missing.length === 0) return;
+    const plan = this.plan as TopicPlan;
+    const subtopologies = this.topology.subtopologies();
+    const created: RunningTask[] = [];
+    const targets: Parameters<typeof restoreChangelogs>[2][number][] = [];
+    for (const [name, id] of missing) {
+      const sub = subtopologies.find((s) => s.id === id.subtopology);
+      if (sub === undefined) throw new StreamsError(`task ${name}: no sub-topology ${id.subtopology}`);
+      // No checkpoints: the changelog is the state, so a task's folder starts empty.
+      if (this.stateDir !== null)
+        fs.rmSync(path.join(this.stateDir, this.config.applicationId, name), { recursive: true, force: true });
+      const task = new StreamTask(
+        this.topology,
+        {
+          applicationId: this.config.applicationId,
+          taskId: name,
+          partition: id.partition,
+          stateDir: this.stateDir,
+          caching: this.config.cacheMaxBytes > 0,
+          cacheMaxBytes: this.config.cacheMaxBytes,
+          collector: this.collector as BufferedRecordCollector,
+          changelog: this.collector,
+          processingLog: (entry: ProcessingLogEntry) => this.config.processingLog?.(entry),
+          clock: Date.now,
+          config: this.config.config,
+          ...(this.config.defaultTimestampExtractor
+            ? { defaultTimestampExtractor: this.config.defaultTimestampExtractor }
+            : {}),
+        },
+        sub.nodes,
+      );
+      task.initializeStores();
+      for (const store of sub.stores) {
+        const topic = plan.changelogs.get(store);
+        if (topic !== undefined)
+          targets.push({ topic, partition: id.partition, apply: (records) => task.restore(store, records) });
+      }
+      created.push({ id, task });
+    }
+    await heartbeat();
+    try {
+      this.restored += await restoreChangelogs(this.kafka, this.admin as Admin, targets, {
+        applicationId: this.config.applicationId,
+        maxWaitTimeMs: this.config.maxWaitTimeMs,
+        sessionTimeoutMs: this.config.sessionTimeoutMs,
+        timeoutMs: 2 * this.config.transactionTimeoutMs + 30_000,
+      });
+    } catch (error) {
+      for (const { task } of created) task.close();
+      this.collector?.drain();
+      throw error;
+    }
+    for (const running of created) {
+      running.task.initializeProcessors();
+      this.tasks.set(taskName(running.id), running);
+    }
+  }
+
+  private async processBatch(batch: Batch): Promise<void> {
+    const subtopology = this.subtopologyByTopic.get(batch.topic);
+    const running = subtopology === undefined ? undefined : this.tasks.get(`${subtopology}_${batch.partition}`);
+    if (running === undefined) {
+      throw new StreamsError(`received ${batch.topic}-${batch.partition}, which belongs to no task of this instance`);
+    }
+    const { task } = running;
+    const { topic, partition } = batch;
+    for (const m of batch.messages) {
+      task.process(
+        topic,
+        partition,
+        Number(m.offset),
+        Number(m.timestamp),
+        m.headers === undefined || isEmpty(m.headers) ? [] : fromKafkaHeaders(m.headers),
+        m.key ?? null,
+        m.value ?? null,
+      );
+      task.maybePunctuateStreamTime();
+    }
+    task.maybePunctuateSystemTime();
+    await this.commit(running, topic, partition, String(Number(batch.lastOffset()) + 1));
+    this.processed += batch.messages.length;
+  }
+
+  private async commit(running: RunningTask, topic: string, partition: number, nextOffset: string): Promise<void> {
+    const producer = this.producer as Producer;
+    const collector = this.collector as BufferedRecordCollector;
+    running.task.commit(); // flushes caches into the collector
+    const topicMessages = collector.drain();
+    const offsets = { topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] };
+    if (this.eos) {
+      const transaction = await producer.transaction();
+      try {
+        if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+        await transaction.sendOffsets({ consumerGroupId: this.config.applicationId, ...offsets });
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => {});
+        this.abandonTask(running, error as Error);
+        throw error;
+      }
+    } else {
+      try {
+        if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+        await (this.consumer as Consumer).commitOffsets(offsets.topics[0]!.partitions.map((p) => ({ topic, ...p })));
+      } catch (error) {
+        this.abandonTask(running, error as Error);
+        throw error;
+      }
+    }
+    this.commits++;
+  }
+
+  /**
+   * A failed commit leaves the task's state ahead of its changelog: drop the
+   * task (it is rebuilt from the changelog when the batch is fetched again).
+   * A fenced producer means another process took our transactional id: fatal.
+   */
+  private abandonTask(running: RunningTask, error: Error): void {
+    this.closeTask(taskName(running.id));
+    this.collector?.drain();
+    const type = (error as { type?: string }).type;
+    if (
+      type === 'INVALID_PRODUCER_EPOCH' ||
+      type === 'PRODUCER_FENCED' ||
+      type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
+    ) {
+      this.fail(
+        new StreamsError(`the transactional producer was fenced (${type}): another process runs as ${this.processId}`),
+      );
+    }
+  }
+
+  private closeTask(name: string): void {
+    const running = this.tasks.get(name);
+    if (running === undefined) return;
+    this.tasks.delete(name);
+    running.task.close();
+  }
+
+  private fail(error: Error): void {
+    if (this.currentState === 'ERROR') return;
+    this.failure = error;
+    this.setState('ERROR');
+    // Leave the group so others take over; close() finishes the cleanup.
+    void this.consumer?.stop().catch(() => {});
+  }
+
+  private async disconnectAll(): Promise<void> {
+    await this.producer?.disconnect().catch(() => {});
+    await this.admin?.disconnect().catch(() => {});
+  }
+
+  private setState(next: StreamsState): void {
+    const previous = this.currentState;
+    if (previous === next) return;
+    this.currentState = next;
+    for (const listener of this.listeners) listener(next, previous);
+  }
+}
+
+function isEmpty(headers: object): boolean {
+  for (const _ in headers) return false;
+  return true;
+}
