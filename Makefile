@@ -4,7 +4,7 @@ SHELL := /bin/bash
 TALLY := bin/tally
 
 .DEFAULT_GOAL := help
-.PHONY: help setup up down status logs psql reset test typecheck lint format check
+.PHONY: help setup up down status logs psql reset test bench produce typecheck lint format check conformance
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,16 @@ reset: ## stop the stack and wipe its data
 
 test: setup ## run every test (fails when none ran)
 	@node --import tsx scripts/run-tests.ts $(TESTS)
+
+conformance: ## run ksqlDB's query-validation tests through the engine (FILES=... for some)
+	@$(TALLY) conformance $(FILES)
+
+BENCHES := bench/broker.ts bench/log-append.ts bench/produce.ts bench/topology-driver.ts bench/topology-broker.ts
+bench: setup ## run every benchmark and print its figures (BENCHES=... for some)
+	@for b in $(BENCHES); do echo; echo "== $$b"; node --import tsx $$b || exit 1; done
+
+produce: ## produce a seeded election to the stack's Kafka (ARGS="--scenario national --speed 60")
+	@$(TALLY) produce election $(ARGS)
 
 typecheck: ## type-check the whole project
 	@npx --no-install tsc -p tsconfig.json

@@ -5,13 +5,17 @@
  *
  *   node --import tsx bench/broker.ts [messages=1000000]
  *
- * - produce and consume, 200-byte messages, batched: librdkafka (native API)
- *   and kafkajs, messages/s and MB/s;
- * - produce latency with acks=all at a fixed 20 MB/s (librdkafka), p50 / p99;
+ * - produce and consume, 200-byte messages, batched: kcat (librdkafka in C),
+ *   @confluentinc/kafka-javascript's native API (librdkafka behind a
+ *   JavaScript binding) and kafkajs, messages/s and MB/s;
+ * - acks=all produce latency under a steady 20 MB/s load, p50 / p99;
  * - the broker's peak resident memory beside the size of its log on disk.
  */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { type BrokerProcess, folderBytes, startBrokerProcess } from './support/broker-process.ts';
@@ -20,6 +24,7 @@ const require = createRequire(import.meta.url);
 const rdkafka = require('@confluentinc/kafka-javascript');
 
 const MESSAGES = Number(process.argv[2] ?? 1_000_000);
+const LOAD_SCRIPT = path.join(import.meta.dirname, 'support', 'steady-producer.ts');
 const SIZE = 200;
 const payload = Buffer.alloc(SIZE, 'v');
 const MB = 1024 * 1024;
@@ -88,7 +93,7 @@ async function librdkafkaProduce(broker: BrokerProcess, topic: string): Promise<
     }
   }
   await new Promise<void>((resolve, reject) => producer.flush(60_000, (e: Error | null) => (e ? reject(e) : resolve())));
-  line('produce, librdkafka (acks=all, idempotent)', MESSAGES, MESSAGES * SIZE, performance.now() - start);
+  line('produce, librdkafka JS binding (acks=all)', MESSAGES, MESSAGES * SIZE, performance.now() - start);
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 }
 
@@ -109,7 +114,7 @@ async function librdkafkaConsume(broker: BrokerProcess, topic: string, expected:
     count += batch.length;
     for (const m of batch) bytes += m.value.length;
   }
-  line('consume, librdkafka', count, bytes, performance.now() - start);
+  line('consume, librdkafka JS binding', count, bytes, performance.now() - start);
   await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
 }
 
@@ -150,13 +155,21 @@ async function kafkajsProduceAndConsume(broker: BrokerProcess, topic: string, me
   await consumer.disconnect();
 }
 
-/** acks=all latency at a steady 20 MB/s: the time from produce() to its delivery report. */
+/**
+ * acks=all latency under a steady 20 MB/s load: a second process produces
+ * the load, while a probe here sends 1,000 messages/s and times each from
+ * produce() to its delivery report (so the probe's own work stays small).
+ */
 async function librdkafkaLatency(broker: BrokerProcess): Promise<void> {
+  const seconds = 6;
+  const load = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, broker.address, 'latency-load', '20', String(seconds)], {
+    stdio: 'ignore',
+  });
   const producer = new rdkafka.Producer({
     'metadata.broker.list': broker.address,
     'enable.idempotence': true,
     acks: -1,
-    'linger.ms': 1,
+    'linger.ms': 0,
     dr_cb: true,
   });
   const sentAt = new Map<number, number>();
@@ -168,26 +181,50 @@ async function librdkafkaLatency(broker: BrokerProcess): Promise<void> {
   });
   await new Promise<void>((resolve, reject) => producer.connect({}, (e: Error | null) => (e ? reject(e) : resolve())));
   producer.setPollInterval(1);
-  const perMs = (20 * MB) / SIZE / 1000; // messages per millisecond at 20 MB/s
-  const durationMs = 5000;
+  await sleep(1000); // the load reaches its rate
   const start = performance.now();
-  let sent = 0;
-  while (performance.now() - start < durationMs) {
-    const due = Math.floor((performance.now() - start) * perMs);
-    for (; sent < due; sent++) {
-      sentAt.set(sent, performance.now());
-      producer.produce('latency', sent % 6, payload, null, Date.now(), sent);
-    }
+  for (let sent = 0; performance.now() - start < (seconds - 2) * 1000; sent++) {
+    sentAt.set(sent, performance.now());
+    producer.produce('latency', sent % 6, payload, null, Date.now(), sent);
     await sleep(1);
   }
   await new Promise<void>((resolve) => producer.flush(30_000, () => resolve()));
-  await sleep(200);
+  await new Promise((resolve) => (load.exitCode !== null ? resolve(null) : load.once('exit', resolve)));
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(2);
   console.log(
-    `${'acks=all latency at 20 MB/s, librdkafka'.padEnd(40)} p50 ${pct(0.5)} ms  p99 ${pct(0.99)} ms  (${latencies.length.toLocaleString('en')} messages, linger.ms=1)`,
+    `${'acks=all latency under 20 MB/s of load'.padEnd(40)} p50 ${pct(0.5)} ms  p99 ${pct(0.99)} ms  (${latencies.length.toLocaleString('en')} probes, librdkafka)`,
   );
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+}
+
+/** kcat (librdkafka in C, no JavaScript binding in the way): produce and consume the same messages. */
+async function kcatThroughput(broker: BrokerProcess): Promise<void> {
+  const file = path.join(broker.dataDir, '..', `tally-bench-messages-${process.pid}.txt`);
+  fs.writeFileSync(file, Buffer.concat([payload.subarray(0, SIZE - 1), Buffer.from('\n')]).toString().repeat(MESSAGES));
+  try {
+    let start = performance.now();
+    await runKcat(['-b', broker.address, '-P', '-t', 'kcat', '-X', 'linger.ms=5', '-X', 'batch.num.messages=100000', '-X', 'enable.idempotence=true'], file);
+    line('produce, kcat (librdkafka in C)', MESSAGES, MESSAGES * SIZE, performance.now() - start);
+    start = performance.now();
+    const consumed = await runKcat(['-b', broker.address, '-C', '-t', 'kcat', '-o', 'beginning', '-e', '-q', '-f', '.', '-X', 'fetch.max.bytes=52428800']);
+    line('consume, kcat (librdkafka in C)', consumed, consumed * SIZE, performance.now() - start);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/** Runs kcat with a file on stdin; resolves with the number of bytes it printed. */
+function runKcat(args: string[], input?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kcat', args, { stdio: [input ? fs.openSync(input, 'r') : 'ignore', 'pipe', 'inherit'] });
+    let printed = 0;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      printed += chunk.length;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(printed) : reject(new Error(`kcat exited with ${code}`))));
+  });
 }
 
 console.log(`Broker benchmark: ${MESSAGES.toLocaleString('en')} messages of ${SIZE} bytes, 6 partitions, broker in its own process\n`);
@@ -201,9 +238,10 @@ try {
   const admin = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.createTopics({
-    topics: ['throughput', 'throughput-kafkajs', 'latency'].map((topic) => ({ topic, numPartitions: 6 })),
+    topics: ['throughput', 'throughput-kafkajs', 'kcat', 'latency', 'latency-load'].map((topic) => ({ topic, numPartitions: 6 })),
   });
   await admin.disconnect();
+  await kcatThroughput(broker);
   await librdkafkaProduce(broker, 'throughput');
   await librdkafkaConsume(broker, 'throughput', MESSAGES);
   await kafkajsProduceAndConsume(broker, 'throughput-kafkajs', Math.min(MESSAGES, 300_000));
