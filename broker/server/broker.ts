@@ -42,7 +42,7 @@ export class Broker {
   private constructor(
     private readonly server: net.Server,
     readonly context: BrokerContext,
-    private readonly closeables: { close(): unknown }[],
+    private readonly groups: GroupCoordinator,
   ) {}
 
   static async start(options: BrokerOptions): Promise<Broker> {
@@ -82,7 +82,7 @@ export class Broker {
       ...(options.saslUsers && { saslUsers: options.saslUsers }),
       logger,
     };
-    const broker = new Broker(server, context, [groups, transactions, topics]);
+    const broker = new Broker(server, context, groups);
     const dispatch = requestDispatcher(context, groupHandlers(groups));
     server.on('connection', (socket) => {
       const connection = new Connection(socket, broker.nextConnectionId++, dispatch, {
@@ -115,12 +115,16 @@ export class Broker {
   /** Stops accepting, closes every connection, then closes coordinators and logs (a clean shutdown). */
   async stop(): Promise<void> {
     const closed = new Promise((resolve) => this.server.close(resolve));
-    // Long-polling fetches return at once, so that connections finish their last request.
+    // Requests that wait return at once, so that connections finish their last request:
+    // long-polling fetches, and JoinGroup/SyncGroup parked until a rebalance (closing
+    // the group coordinator answers them with NOT_COORDINATOR).
     this.context.stopping = true;
     this.context.topics.wakeAll();
+    this.groups.close();
     await Promise.all([...this.connections].map((connection) => connection.close()));
     await closed;
-    for (const closeable of this.closeables) await closeable.close();
+    this.context.transactions.close();
+    await this.context.topics.close();
     this.context.logger.info('broker stopped');
   }
 }
