@@ -24,6 +24,8 @@ export interface BrokerOptions {
   port: number;
   /** Host advertised to clients; defaults to `host`. */
   advertisedHost?: string;
+  /** Port advertised to clients, when they reach the broker through a proxy or NAT; defaults to the listening port. */
+  advertisedPort?: number;
   nodeId?: number;
   autoCreateTopics?: boolean;
   defaultPartitions?: number;
@@ -38,6 +40,7 @@ export interface BrokerOptions {
 export class Broker {
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 1;
+  private listeningPort = 0;
 
   private constructor(
     private readonly server: net.Server,
@@ -100,16 +103,19 @@ export class Broker {
         resolve();
       });
     });
-    context.identity.port = (server.address() as net.AddressInfo).port;
+    const { port } = server.address() as net.AddressInfo;
+    broker.listeningPort = port;
+    context.identity.port = options.advertisedPort ?? port;
     logger.info(
-      { host: options.host, port: context.identity.port, clusterId, dataDir: options.dataDir },
+      { host: options.host, port, advertised: context.identity, clusterId, dataDir: options.dataDir },
       'broker started',
     );
     return broker;
   }
 
+  /** The port it listens on. */
   get port(): number {
-    return this.context.identity.port;
+    return this.listeningPort;
   }
 
   /** Stops accepting, closes every connection, then closes coordinators and logs (a clean shutdown). */
