@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { brokerCommand } from '../broker/cli.ts';
 import { UserError } from '../config/index.ts';
+import { conformanceCommand } from '../engine/index.ts';
 import { produceCommand } from '../producers/cli.ts';
 import { stackCommands } from '../stack/cli.ts';
 
@@ -16,6 +17,7 @@ try {
     .command(stackCommands)
     .command(brokerCommand)
     .command(produceCommand)
+    .command(conformanceCommand)
     .demandCommand(1, 'Name a command; `tally --help` lists them.')
     .strict()
     .recommendCommands()

@@ -1,0 +1,37 @@
+/**
+ * `tally conformance [files or folders] [--json]`: runs ksqlDB's
+ * query-validation tests through the engine and prints what passes.
+ */
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { PROJECT_ROOT } from '../config/index.ts';
+import { runInPool } from './conformance/pool.ts';
+import { findQttFiles, readQttFile } from './conformance/qtt.ts';
+import { formatReport, summarize } from './conformance/report.ts';
+
+/** Where the shared QTT files live: beside the project, never inside it. */
+export const DEFAULT_QTT_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'ksqldb-qtt', 'query-validation-tests');
+
+export const conformanceCommand: CommandModule = {
+  command: 'conformance [paths..]',
+  describe: "run ksqlDB's query-validation tests through the engine",
+  builder: {
+    paths: { type: 'string', array: true, describe: `QTT files or folders (default: ${DEFAULT_QTT_DIR})` },
+    json: { type: 'boolean', default: false, describe: 'print the report as JSON' },
+    verbose: { type: 'boolean', default: false, describe: 'list every failure reason and failed case' },
+    timeout: { type: 'number', default: 10_000, describe: 'time budget per case, in milliseconds' },
+    workers: { type: 'number', describe: 'worker threads (default: one per CPU)' },
+  },
+  handler: async (argv) => {
+    const targets = ((argv.paths as string[] | undefined) ?? []).map((p) => path.resolve(p));
+    const files = findQttFiles(targets.length > 0 ? targets : [DEFAULT_QTT_DIR]);
+    const runs = files.flatMap((f) => readQttFile(f));
+    const results = await runInPool(runs, {
+      timeoutMs: argv.timeout as number,
+      ...(argv.workers !== undefined && { workers: argv.workers as number }),
+    });
+    const report = summarize(results);
+    if (argv.json) console.log(JSON.stringify(report, null, 2));
+    else console.log(formatReport(report, { verbose: argv.verbose as boolean }));
+  },
+};

@@ -1,0 +1,208 @@
+/**
+ * AVRO through the schema registry, in Confluent's wire format:
+ *
+ *   [magic 0x00][schema id: int32 BE][Avro binary body]
+ *
+ * The writer schema is derived from the columns as ksqlDB does (a record
+ * `io.confluent.ksql.avro_schemas.KsqlDataSourceSchema` of optional fields);
+ * the reader looks the writer's schema up by id.
+ */
+import avro from 'avsc';
+import { type Serde, SerializationError } from '../../topology/index.ts';
+import type { Column, KeyValues, Row } from '../types/schema.ts';
+import type { SqlType } from '../types/sql-type.ts';
+import { coerce } from '../types/values.ts';
+import type { FormatOptions } from './formats.ts';
+import { InMemorySchemaRegistry, type SchemaRegistryClient } from './schema-registry.ts';
+
+const fallbackRegistry = new InMemorySchemaRegistry();
+
+function avroType(type: SqlType, name: string): unknown {
+  switch (type.base) {
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'INTEGER':
+      return 'int';
+    case 'BIGINT':
+      return 'long';
+    case 'DOUBLE':
+      return 'double';
+    case 'STRING':
+      return 'string';
+    case 'BYTES':
+      return 'bytes';
+    case 'DECIMAL':
+      // Carried as text inside the engine's encoding: avsc has no decimal logical type by default.
+      return { type: 'bytes', logicalType: 'decimal', precision: type.precision, scale: type.scale };
+    case 'DATE':
+      return { type: 'int', logicalType: 'date' };
+    case 'TIME':
+      return { type: 'int', logicalType: 'time-millis' };
+    case 'TIMESTAMP':
+      return { type: 'long', logicalType: 'timestamp-millis' };
+    case 'ARRAY':
+      return { type: 'array', items: optional(avroType(type.element, `${name}_element`)) };
+    case 'MAP':
+      return { type: 'map', values: optional(avroType(type.value, `${name}_value`)) };
+    case 'STRUCT':
+      return {
+        type: 'record',
+        name,
+        fields: type.fields.map((f) => ({
+          name: f.name,
+          type: optional(avroType(f.type, `${name}_${f.name}`)),
+          default: null,
+        })),
+      };
+  }
+}
+
+const optional = (t: unknown) => ['null', t];
+
+export function avroSchemaFor(columns: readonly Column[], name = 'KsqlDataSourceSchema'): unknown {
+  return {
+    type: 'record',
+    name,
+    namespace: 'io.confluent.ksql.avro_schemas',
+    fields: columns.map((c) => ({
+      name: c.name,
+      type: optional(avroType(c.type, `${name}_${c.name}`)),
+      default: null,
+    })),
+  };
+}
+
+/** Engine value -> the value avsc writes (decimals as unscaled two's-complement bytes). */
+function toAvro(value: unknown, type: SqlType): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type.base) {
+    case 'DECIMAL': {
+      let unscaled = BigInt(Math.round((value as number) * 10 ** type.scale));
+      const bytes: number[] = [];
+      for (;;) {
+        bytes.unshift(Number(unscaled & 0xffn));
+        unscaled >>= 8n;
+        if (
+          (unscaled === 0n && ((bytes[0] as number) & 0x80) === 0) ||
+          (unscaled === -1n && ((bytes[0] as number) & 0x80) !== 0)
+        )
+          break;
+      }
+      return Buffer.from(bytes);
+    }
+    case 'ARRAY':
+      return (value as unknown[]).map((v) => toAvro(v, type.element));
+    case 'MAP':
+      return Object.fromEntries(Object.entries(value as Row).map(([k, v]) => [k, toAvro(v, type.value)]));
+    case 'STRUCT':
+      return Object.fromEntries(type.fields.map((f) => [f.name, toAvro((value as Row)[f.name], f.type)]));
+    default:
+      return value;
+  }
+}
+
+function fromAvro(value: unknown, type: SqlType): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type.base) {
+    case 'DECIMAL': {
+      if (typeof value === 'number') return value;
+      const bytes = value as Buffer;
+      let n = 0n;
+      for (const b of bytes) n = (n << 8n) | BigInt(b);
+      if (bytes.length > 0 && ((bytes[0] as number) & 0x80) !== 0) n -= 1n << BigInt(bytes.length * 8);
+      return Number(n) / 10 ** type.scale;
+    }
+    case 'ARRAY':
+      return (value as unknown[]).map((v) => fromAvro(v, type.element));
+    case 'MAP':
+      return Object.fromEntries(Object.entries(value as Row).map(([k, v]) => [k, fromAvro(v, type.value)]));
+    case 'STRUCT': {
+      const obj = value as Row;
+      const upper = new Map(Object.entries(obj).map(([k, v]) => [k.toUpperCase(), v]));
+      return Object.fromEntries(
+        type.fields.map((f) => [
+          f.name,
+          fromAvro(f.name in obj ? obj[f.name] : upper.get(f.name.toUpperCase()), f.type),
+        ]),
+      );
+    }
+    default:
+      return coerce(value, type);
+  }
+}
+
+interface AvroCodec {
+  encode(row: Row): Buffer;
+  decode(topic: string, bytes: Buffer): Row;
+}
+
+function codec(columns: readonly Column[], options: FormatOptions, unwrapped: boolean): AvroCodec {
+  const registry: SchemaRegistryClient = options.registry ?? fallbackRegistry;
+  const schema = unwrapped
+    ? optional(avroType((columns[0] as Column).type, 'KsqlDataSourceSchema'))
+    : avroSchemaFor(columns, options.schemaName);
+  const writer = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: false });
+  const text = JSON.stringify(schema);
+  let id: number | null = null;
+  const readers = new Map<number, avro.Type>();
+  return {
+    encode(row) {
+      id ??= registry.register(`engine-${text.length}-${hash(text)}`, 'AVRO', text);
+      const value = unwrapped
+        ? toAvro(row[(columns[0] as Column).name], (columns[0] as Column).type)
+        : Object.fromEntries(columns.map((c) => [c.name, toAvro(row[c.name], c.type)]));
+      const body = writer.toBuffer(value);
+      const header = Buffer.alloc(5);
+      header.writeInt32BE(id, 1);
+      return Buffer.concat([header, body]);
+    },
+    decode(topic, bytes) {
+      if (bytes.length < 5 || bytes[0] !== 0) {
+        throw new SerializationError(`Failed to deserialize value from topic: ${topic}. Unknown magic byte!`);
+      }
+      const schemaId = bytes.readInt32BE(1);
+      let reader = readers.get(schemaId);
+      if (reader === undefined) {
+        const registered = registry.getById(schemaId);
+        reader = avro.Type.forSchema(JSON.parse(registered.schema), { wrapUnions: false });
+        readers.set(schemaId, reader);
+      }
+      const decoded = reader.fromBuffer(bytes.subarray(5)) as unknown;
+      if (unwrapped) return { [(columns[0] as Column).name]: fromAvro(decoded, (columns[0] as Column).type) };
+      const obj = (decoded ?? {}) as Row;
+      const upper = new Map(Object.entries(obj).map(([k, v]) => [k.toUpperCase(), v]));
+      return Object.fromEntries(
+        columns.map((c) => [c.name, fromAvro(c.name in obj ? obj[c.name] : upper.get(c.name.toUpperCase()), c.type)]),
+      );
+    },
+  };
+}
+
+function hash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h >>> 0;
+}
+
+export function avroValueSerde(columns: readonly Column[], options: FormatOptions): Serde<Row> {
+  const c = codec(columns, options, columns.length === 1 && options.wrapSingleValue === false);
+  return {
+    serialize: (_topic, row) => (row === null ? null : c.encode(row)),
+    deserialize: (topic, bytes) => (bytes === null ? null : c.decode(topic, bytes)),
+  };
+}
+
+export function avroKeySerde(columns: readonly Column[], options: FormatOptions): Serde<KeyValues> {
+  const c = codec(columns, options, columns.length === 1);
+  return {
+    serialize: (_topic, key) => {
+      if (key === null) return null;
+      return c.encode(Object.fromEntries(columns.map((col, i) => [col.name, key[i] ?? null])));
+    },
+    deserialize: (topic, bytes) => {
+      if (bytes === null) return null;
+      const row = c.decode(topic, bytes);
+      return columns.map((col) => row[col.name] ?? null);
+    },
+  };
+}
