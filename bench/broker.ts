@@ -92,14 +92,21 @@ async function librdkafkaProduce(broker: BrokerProcess, topic: string): Promise<
       }
     }
   }
-  await new Promise<void>((resolve, reject) => producer.flush(60_000, (e: Error | null) => (e ? reject(e) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    producer.flush(60_000, (e: Error | null) => (e ? reject(e) : resolve())),
+  );
   line('produce, librdkafka JS binding (acks=all)', MESSAGES, MESSAGES * SIZE, performance.now() - start);
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 }
 
 async function librdkafkaConsume(broker: BrokerProcess, topic: string, expected: number): Promise<void> {
   const consumer = new rdkafka.KafkaConsumer(
-    { 'metadata.broker.list': broker.address, 'group.id': 'bench', 'enable.auto.commit': false, 'fetch.max.bytes': 52_428_800 },
+    {
+      'metadata.broker.list': broker.address,
+      'group.id': 'bench',
+      'enable.auto.commit': false,
+      'fetch.max.bytes': 52_428_800,
+    },
     { 'auto.offset.reset': 'earliest' },
   );
   await new Promise<void>((resolve, reject) => consumer.connect({}, (e: Error | null) => (e ? reject(e) : resolve())));
@@ -162,9 +169,13 @@ async function kafkajsProduceAndConsume(broker: BrokerProcess, topic: string, me
  */
 async function librdkafkaLatency(broker: BrokerProcess): Promise<void> {
   const seconds = 6;
-  const load = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, broker.address, 'latency-load', '20', String(seconds)], {
-    stdio: 'ignore',
-  });
+  const load = spawn(
+    process.execPath,
+    ['--import', 'tsx', LOAD_SCRIPT, broker.address, 'latency-load', '20', String(seconds)],
+    {
+      stdio: 'ignore',
+    },
+  );
   const producer = new rdkafka.Producer({
     'metadata.broker.list': broker.address,
     'enable.idempotence': true,
@@ -201,13 +212,47 @@ async function librdkafkaLatency(broker: BrokerProcess): Promise<void> {
 /** kcat (librdkafka in C, no JavaScript binding in the way): produce and consume the same messages. */
 async function kcatThroughput(broker: BrokerProcess): Promise<void> {
   const file = path.join(broker.dataDir, '..', `tally-bench-messages-${process.pid}.txt`);
-  fs.writeFileSync(file, Buffer.concat([payload.subarray(0, SIZE - 1), Buffer.from('\n')]).toString().repeat(MESSAGES));
+  fs.writeFileSync(
+    file,
+    Buffer.concat([payload.subarray(0, SIZE - 1), Buffer.from('\n')])
+      .toString()
+      .repeat(MESSAGES),
+  );
   try {
     let start = performance.now();
-    await runKcat(['-b', broker.address, '-P', '-t', 'kcat', '-X', 'linger.ms=5', '-X', 'batch.num.messages=100000', '-X', 'enable.idempotence=true'], file);
+    await runKcat(
+      [
+        '-b',
+        broker.address,
+        '-P',
+        '-t',
+        'kcat',
+        '-X',
+        'linger.ms=5',
+        '-X',
+        'batch.num.messages=100000',
+        '-X',
+        'enable.idempotence=true',
+      ],
+      file,
+    );
     line('produce, kcat (librdkafka in C)', MESSAGES, MESSAGES * SIZE, performance.now() - start);
     start = performance.now();
-    const consumed = await runKcat(['-b', broker.address, '-C', '-t', 'kcat', '-o', 'beginning', '-e', '-q', '-f', '.', '-X', 'fetch.max.bytes=52428800']);
+    const consumed = await runKcat([
+      '-b',
+      broker.address,
+      '-C',
+      '-t',
+      'kcat',
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-f',
+      '.',
+      '-X',
+      'fetch.max.bytes=52428800',
+    ]);
     line('consume, kcat (librdkafka in C)', consumed, consumed * SIZE, performance.now() - start);
   } finally {
     fs.rmSync(file, { force: true });
@@ -227,7 +272,9 @@ function runKcat(args: string[], input?: string): Promise<number> {
   });
 }
 
-console.log(`Broker benchmark: ${MESSAGES.toLocaleString('en')} messages of ${SIZE} bytes, 6 partitions, broker in its own process\n`);
+console.log(
+  `Broker benchmark: ${MESSAGES.toLocaleString('en')} messages of ${SIZE} bytes, 6 partitions, broker in its own process\n`,
+);
 await loopbackBaseline(MESSAGES * SIZE);
 const broker = await startBrokerProcess('broker');
 let peakRss = broker.rss();
@@ -238,7 +285,10 @@ try {
   const admin = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.createTopics({
-    topics: ['throughput', 'throughput-kafkajs', 'kcat', 'latency', 'latency-load'].map((topic) => ({ topic, numPartitions: 6 })),
+    topics: ['throughput', 'throughput-kafkajs', 'kcat', 'latency', 'latency-load'].map((topic) => ({
+      topic,
+      numPartitions: 6,
+    })),
   });
   await admin.disconnect();
   await kcatThroughput(broker);
