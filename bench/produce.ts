@@ -9,54 +9,21 @@
  * broker`, in its own process so that it does not share the producer's event
  * loop) in a temporary folder, and stops it at the end.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, PROJECT_ROOT } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { createLogger } from '../logging/index.ts';
 import { createElection, serializeVoteEvent } from '../producers/index.ts';
 import { connectAdmin, connectSink, KAFKA_CLIENTS, type KafkaClientName } from '../producers/kafka/index.ts';
 import { Pacer } from '../producers/pacing.ts';
 import { DEFAULT_BATCH_SIZE, sendTopic } from '../producers/produce.ts';
 import { topicRecords } from '../producers/topic-records.ts';
+import { startBrokerProcess } from './support/broker-process.ts';
 
 const voters = Number(process.argv[2] ?? 1_000_000);
 const partitions = Number(process.argv[3] ?? 6);
 /** BENCH_CLIENTS=kafkajs,confluent and BENCH_BATCH_SIZE=5000 narrow or tune a run. */
 const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? DEFAULT_BATCH_SIZE);
 const logger = createLogger('bench', { level: 'error' });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function acceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function startBroker(dataDir: string): Promise<{ address: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(path.join(PROJECT_ROOT, 'bin', 'tally'), ['broker', '--port', String(port)], {
-    env: { ...process.env, TALLY_DATA_DIR: dataDir, TALLY_LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 300 && !(await acceptsConnections(port)); i++) await sleep(100);
-  return { address: `127.0.0.1:${port}`, child };
-}
 
 function report(name: string, records: number, ms: number): void {
   const perSecond = Math.round((records * 1000) / ms);
@@ -65,15 +32,9 @@ function report(name: string, records: number, ms: number): void {
   );
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-produce-'));
-let broker: ChildProcess | undefined;
+const broker = process.env.KAFKA_BROKERS ? undefined : await startBrokerProcess('produce');
 try {
-  let brokers = process.env.KAFKA_BROKERS;
-  if (!brokers) {
-    const started = await startBroker(dataDir);
-    broker = started.child;
-    brokers = started.address;
-  }
+  const brokers = process.env.KAFKA_BROKERS ?? broker!.address;
   const kafka = { ...loadConfig({ env: { ...process.env, KAFKA_BROKERS: brokers } }).kafka, clientId: 'tally-bench' };
 
   const election = createElection({ scenario: 'national', seed: 1, overrides: { voters } });
@@ -107,7 +68,5 @@ try {
     await sink.close();
   }
 } finally {
-  broker?.kill('SIGTERM');
-  if (broker && broker.exitCode === null) await new Promise((resolve) => broker?.once('exit', resolve));
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await broker?.stop();
 }

@@ -5,15 +5,8 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachMessagePayload } from 'kafkajs';
 import { startTestBroker } from '../../test/support/broker.ts';
+import { until } from '../../test/support/index.ts';
 import { kafkajs, kcatRead } from './clients.ts';
-
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('consumer groups with kafkajs', async () => {
   const { address } = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });

@@ -5,19 +5,12 @@ import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestBroker } from '../../test/support/broker.ts';
+import { until } from '../../test/support/index.ts';
 import { kcatRead } from './clients.ts';
 
 const require = createRequire(import.meta.url);
 const confluent = require('@confluentinc/kafka-javascript');
 const { KafkaJS } = confluent;
-
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('the broker with librdkafka', async () => {
   const { address } = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '../../logging/index.ts';
 
 const handedOut = new Set<number>();
@@ -56,4 +57,17 @@ export function testLogger(name = 'test'): Logger {
   return createLogger(name, {
     level: process.env.TALLY_TEST_LOG_LEVEL === undefined ? 'error' : (process.env.TALLY_TEST_LOG_LEVEL as 'info'),
   });
+}
+
+/** Waits until `condition` holds, polling; fails naming `what` after `timeoutMs`. */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
 }

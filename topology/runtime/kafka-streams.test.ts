@@ -3,23 +3,14 @@
 // the co-partitioning check, and deserialization failures in the processing log.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestBroker } from '../../test/support/broker.ts';
-import { temporaryDir } from '../../test/support/index.ts';
+import { temporaryDir, until } from '../../test/support/index.ts';
 import { StreamsBuilder } from '../kstream/streams-builder.ts';
 import type { ProcessingLogEntry } from '../processor/processor.ts';
 import { Serdes } from '../serde/serde.ts';
 import { countApp } from './count-app.ts';
 import { KafkaStreams } from './kafka-streams.ts';
 import { expectedCounts, lastValues, produceVotes, readCommitted, testKafka, votes } from './test-support.ts';
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function decodeCounts(table: Map<string, Buffer | null>): Map<string, number> {
   return new Map([...table].map(([k, v]) => [k, v === null ? 0 : Number(v.readBigInt64BE(0))]));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestBroker } from '../../test/support/broker.ts';
-import { temporaryDir } from '../../test/support/index.ts';
+import { temporaryDir, until } from '../../test/support/index.ts';
 import { ChildApp } from './child-app.ts';
 import {
   expectedCounts,
@@ -19,14 +19,6 @@ import {
   type Vote,
   votes,
 } from './test-support.ts';
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describe('KafkaStreams processes', async () => {
   const { address } = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
@@ -71,19 +63,19 @@ describe('KafkaStreams processes', async () => {
     };
     const a = start('counter', 'a');
     await produce(4000);
-    await until(() => a.tasks.length === 12, 'a to run all 12 tasks');
-    await until(() => countsMatch(expectedCounts(all)), 'counts of the first 4000 votes');
+    await until(() => a.tasks.length === 12, 'a to run all 12 tasks', 60_000);
+    await until(() => countsMatch(expectedCounts(all)), 'counts of the first 4000 votes', 60_000);
 
     const b = start('counter', 'b');
-    await until(() => a.tasks.length === 6 && b.tasks.length === 6, 'a and b to share the tasks');
+    await until(() => a.tasks.length === 6 && b.tasks.length === 6, 'a and b to share the tasks', 60_000);
     assert.deepEqual(new Set([...a.tasks, ...b.tasks]).size, 12);
     await produce(4000);
-    await until(() => countsMatch(expectedCounts(all)), 'counts of 8000 votes, from two processes');
+    await until(() => countsMatch(expectedCounts(all)), 'counts of 8000 votes, from two processes', 60_000);
 
     await a.kill();
     await produce(4000);
     await until(() => b.tasks.length === 12, 'b to take over all tasks', 60_000);
-    await until(() => countsMatch(expectedCounts(all)), 'counts of 12000 votes after a was killed');
+    await until(() => countsMatch(expectedCounts(all)), 'counts of 12000 votes after a was killed', 60_000);
     assert.equal(await b.stop(), 0);
   });
 
@@ -93,7 +85,7 @@ describe('KafkaStreams processes', async () => {
     const all: Vote[] = [];
     const app = 'crasher';
     let a = start(app, 'crasher-1', ['ballots', 'tallies']);
-    await until(() => a.state === 'RUNNING', 'the process to run');
+    await until(() => a.state === 'RUNNING', 'the process to run', 60_000);
     // Votes keep arriving while the process is killed part way through them, three times, and restarted.
     let produced = false;
     const producing = (async () => {
@@ -106,13 +98,13 @@ describe('KafkaStreams processes', async () => {
       produced = true;
     })();
     for (let kill = 0; kill < 3; kill++) {
-      await until(() => a.processed >= 3000 || produced, 'the process to be part way through');
+      await until(() => a.processed >= 3000 || produced, 'the process to be part way through', 60_000);
       await a.kill();
       a = start(app, 'crasher-1', ['ballots', 'tallies']);
     }
     await producing;
-    await until(() => a.state === 'RUNNING', 'the restarted process to run');
-    await until(() => countsMatch(expectedCounts(all), 'tallies'), 'exact counts after the crash');
+    await until(() => a.state === 'RUNNING', 'the restarted process to run', 60_000);
+    await until(() => countsMatch(expectedCounts(all), 'tallies'), 'exact counts after the crash', 60_000);
     assert.equal(await a.stop(), 0);
   });
 });
