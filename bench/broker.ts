@@ -212,12 +212,14 @@ async function librdkafkaLatency(broker: BrokerProcess): Promise<void> {
 /** kcat (librdkafka in C, no JavaScript binding in the way): produce and consume the same messages. */
 async function kcatThroughput(broker: BrokerProcess): Promise<void> {
   const file = path.join(broker.dataDir, '..', `tally-bench-messages-${process.pid}.txt`);
-  fs.writeFileSync(
-    file,
-    Buffer.concat([payload.subarray(0, SIZE - 1), Buffer.from('\n')])
-      .toString()
-      .repeat(MESSAGES),
-  );
+  // One message a line, written in blocks: the whole file may be larger than a string can be.
+  const oneLine = Buffer.concat([payload.subarray(0, SIZE - 1), Buffer.from('\n')]);
+  const block = Buffer.concat(Array.from({ length: 10_000 }, () => oneLine));
+  const fd = fs.openSync(file, 'w');
+  for (let written = 0; written < MESSAGES; written += 10_000) {
+    fs.writeSync(fd, block, 0, Math.min(10_000, MESSAGES - written) * SIZE);
+  }
+  fs.closeSync(fd);
   try {
     let start = performance.now();
     await runKcat(
