@@ -116,6 +116,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/tally/kafka',
       autoCreateTopics: true,
       defaultPartitions: 1,
+      groupInitialRebalanceDelayMs: 0,
     });
     const sasl = loadConfig({ env: { TALLY_KAFKA_SASL_USERS: 'alice:wonder:land, bob:builder' } });
     assert.deepEqual(sasl.broker.saslUsers, { alice: 'wonder:land', bob: 'builder' });

@@ -31,6 +31,7 @@ export interface EmbeddedBrokerConfig {
   dataDir: string;
   autoCreateTopics: boolean;
   defaultPartitions: number;
+  groupInitialRebalanceDelayMs: number;
   /** SASL/PLAIN users; undefined leaves SASL off. */
   saslUsers?: Record<string, string>;
 }
@@ -175,6 +176,7 @@ function deriveConfig(s: Settings): Config {
       dataDir: path.join(dataDir, 'kafka'),
       autoCreateTopics: s.kafkaAutoCreateTopics,
       defaultPartitions: s.kafkaDefaultPartitions,
+      groupInitialRebalanceDelayMs: s.kafkaGroupInitialRebalanceDelayMs,
       ...(s.kafkaSaslUsers && { saslUsers: s.kafkaSaslUsers }),
     },
     schemaRegistryUrl: s.schemaRegistryUrl ?? local(s.schemaRegistryPort),

@@ -202,6 +202,12 @@ export const SETTINGS = {
     z.coerce.number({ error: 'must be a whole number from 1 to 10000' }).int().min(1).max(10_000).default(1),
     "the embedded broker's num.partitions, for auto-created topics",
   ),
+  kafkaGroupInitialRebalanceDelayMs: setting(
+    'TALLY_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS',
+    'group-initial-rebalance-delay-ms',
+    z.coerce.number({ error: 'must be a whole number of milliseconds' }).int().min(0).default(0),
+    "the embedded broker's group.initial.rebalance.delay.ms (0, as in the docker stack; Kafka's default is 3000)",
+  ),
   kafkaSaslUsers: setting(
     'TALLY_KAFKA_SASL_USERS',
     'sasl-users',
