@@ -31,6 +31,11 @@ describe('tally up / status / down (embedded stack)', () => {
       TALLY_DATA_DIR: dataDir,
       TALLY_POSTGRES_PORT: String(await freePort()),
       TALLY_KAFKA_PORT: String(await freePort()),
+      // Every other service too, so that the test never meets a running stack.
+      TALLY_SCHEMA_REGISTRY_PORT: String(await freePort()),
+      TALLY_CONNECT_PORT: String(await freePort()),
+      TALLY_KSQLDB_PORT: String(await freePort()),
+      TALLY_DASHBOARD_PORT: String(await freePort()),
     };
 
     const up = await tally(['up'], env);
