@@ -25,7 +25,7 @@ export interface FetchResult {
   records: Buffer | null;
 }
 
-export const READ_UNCOMMITTED = 0;
+/** FetchRequest isolation_level: 0 read_uncommitted, 1 read_committed. */
 export const READ_COMMITTED = 1;
 
 export class Partition {
