@@ -9,6 +9,7 @@ import { UserError } from '../config/index.ts';
 import { conformanceCommand } from '../engine/index.ts';
 import { produceCommand } from '../producers/cli.ts';
 import { stackCommands } from '../stack/cli.ts';
+import { dashboardCommand } from '../web/index.ts';
 
 try {
   await yargs(hideBin(process.argv))
@@ -18,6 +19,7 @@ try {
     .command(brokerCommand)
     .command(produceCommand)
     .command(conformanceCommand)
+    .command(dashboardCommand)
     .demandCommand(1, 'Name a command; `tally --help` lists them.')
     .strict()
     .recommendCommands()

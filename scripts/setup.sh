@@ -20,6 +20,7 @@ debian_packages=(
   zlib1g-dev libssl-dev libsasl2-dev libzstd-dev liblz4-dev libcurl4-openssl-dev  # librdkafka's build
   make g++ python3                           # node-gyp
   kcat python3-confluent-kafka python3-kafka # real Kafka peers the broker is tested against
+  chromium                                   # the dashboard's browser tests (playwright-core drives it)
 )
 missing=()
 for package in "${debian_packages[@]}"; do

@@ -38,9 +38,34 @@ function brokerService(config: Config): ServiceDefinition {
   };
 }
 
+/** True once an HTTP endpoint answers 2xx. */
+export async function answersHttp(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function dashboardService(config: Config): ServiceDefinition {
+  return {
+    name: 'dashboard',
+    address: config.dashboardUrl,
+    port: config.ports.dashboard,
+    portVariable: 'TALLY_DASHBOARD_PORT',
+    process: () => ({ command: TALLY_BIN, args: ['dashboard'] }),
+    // It answers once it listens on PostgreSQL's changes and can read its tables.
+    ready: () => answersHttp(`http://${config.host}:${config.ports.dashboard}/healthz`),
+    stopTimeoutMs: 10_000,
+  };
+}
+
 export function embeddedServices(config: Config): ServiceDefinition[] {
   const services: ServiceDefinition[] = [];
   if (config.postgres.embedded) services.push(postgresService(config.postgres, config.host));
   services.push(brokerService(config));
+  services.push(dashboardService(config));
   return services;
 }
