@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { brokerCommand } from '../broker/cli.ts';
 import { UserError } from '../config/index.ts';
+import { connectCommand, schemaRegistryCommand } from '../connect/cli.ts';
 import { conformanceCommand } from '../engine/index.ts';
 import { produceCommand } from '../producers/cli.ts';
 import { stackCommands } from '../stack/cli.ts';
@@ -19,6 +20,8 @@ try {
     .command(brokerCommand)
     .command(produceCommand)
     .command(conformanceCommand)
+    .command(schemaRegistryCommand)
+    .command(connectCommand)
     .command(dashboardCommand)
     .demandCommand(1, 'Name a command; `tally --help` lists them.')
     .strict()

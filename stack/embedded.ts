@@ -49,6 +49,32 @@ export async function answersHttp(url: string): Promise<boolean> {
   }
 }
 
+function schemaRegistryService(config: Config): ServiceDefinition {
+  return {
+    name: 'schema-registry',
+    address: config.schemaRegistryUrl,
+    port: config.ports.schemaRegistry,
+    portVariable: 'TALLY_SCHEMA_REGISTRY_PORT',
+    process: () => ({ command: TALLY_BIN, args: ['schema-registry'] }),
+    // It answers only after reading `_schemas` to its end.
+    ready: () => answersHttp(`http://${config.host}:${config.ports.schemaRegistry}/subjects`),
+    stopTimeoutMs: 15_000,
+  };
+}
+
+function connectService(config: Config): ServiceDefinition {
+  return {
+    name: 'connect',
+    address: config.connectUrl,
+    port: config.ports.connect,
+    portVariable: 'TALLY_CONNECT_PORT',
+    process: () => ({ command: TALLY_BIN, args: ['connect'] }),
+    // It answers only once its stored connectors are running again.
+    ready: () => answersHttp(`http://${config.host}:${config.ports.connect}/connector-plugins`),
+    stopTimeoutMs: 30_000,
+  };
+}
+
 function dashboardService(config: Config): ServiceDefinition {
   return {
     name: 'dashboard',
@@ -66,6 +92,7 @@ export function embeddedServices(config: Config): ServiceDefinition[] {
   const services: ServiceDefinition[] = [];
   if (config.postgres.embedded) services.push(postgresService(config.postgres, config.host));
   services.push(brokerService(config));
+  services.push(schemaRegistryService(config), connectService(config));
   services.push(dashboardService(config));
   return services;
 }

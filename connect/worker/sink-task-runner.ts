@@ -1,0 +1,141 @@
+/**
+ * Runs one sink task: a kafkajs consumer in the group `connect-<connector>`
+ * that converts each fetched batch, hands it to the task, and commits the
+ * offsets only after the task returned (the rows are committed in
+ * PostgreSQL). A record the converters cannot read goes to the dead letter
+ * queue when errors.tolerance=all, else fails the task.
+ */
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '../../logging/index.ts';
+import type { Converter, SinkRecord } from '../converters/index.ts';
+import type { DeadLetterQueue } from './dead-letter-queue.ts';
+
+export interface SinkTask {
+  put(records: SinkRecord[], keepAlive: () => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SinkTaskRunnerOptions {
+  connector: string;
+  taskId: number;
+  kafka: Kafka;
+  topics?: string[];
+  topicsRegex?: RegExp;
+  keyConverter: Converter;
+  valueConverter: Converter;
+  task: SinkTask;
+  deadLetterQueue?: DeadLetterQueue;
+  /** errors.tolerance=all */
+  tolerateErrors: boolean;
+  logger: Logger;
+  /** Called once when the task stops on an error it cannot get past. */
+  onFailure: (error: Error) => void;
+}
+
+export class SinkTaskRunner {
+  private consumer: Consumer | undefined;
+  private failed = false;
+
+  constructor(private readonly options: SinkTaskRunnerOptions) {}
+
+  async start(): Promise<void> {
+    const { kafka, connector } = this.options;
+    const consumer = kafka.consumer({
+      groupId: `connect-${connector}`,
+      // A member learns of a rebalance only when its fetch returns.
+      maxWaitTimeInMs: 200,
+      // A worker killed without leaving holds its partitions until this expires.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000,
+      // A crashed consumer is a failed task (restarted through the REST API), not a silent restart.
+      retry: {
+        retries: 5,
+        restartOnFailure: async (error) => {
+          this.fail(error);
+          return false;
+        },
+      },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    const topics: (string | RegExp)[] = this.options.topicsRegex
+      ? [this.options.topicsRegex]
+      : (this.options.topics ?? []);
+    // Connect's sink consumers start at the earliest offset when the group has none.
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        if (this.failed || !isRunning() || isStale() || batch.messages.length === 0) return;
+        try {
+          const records = await this.convert(batch.topic, batch.partition, batch.messages);
+          await this.options.task.put(records, heartbeat);
+          const next = Number(batch.messages[batch.messages.length - 1]!.offset) + 1;
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(next) }]);
+          this.options.deadLetterQueue?.forget();
+        } catch (error) {
+          // Not rethrown: kafkajs would retry and restart the consumer. Offsets of this batch are never
+          // committed (autoCommit is off), so a restarted task reads it again.
+          this.fail(error as Error);
+        }
+      },
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.options.logger.error({ err: error }, 'task failed');
+    this.options.onFailure(error);
+    // Stop outside eachBatch: stopping from inside it waits for itself.
+    setImmediate(() => void this.consumer?.disconnect().catch(() => undefined));
+  }
+
+  private async convert(topic: string, partition: number, messages: KafkaMessage[]): Promise<SinkRecord[]> {
+    const records: SinkRecord[] = [];
+    const { keyConverter, valueConverter } = this.options;
+    for (const message of messages) {
+      this.options.deadLetterQueue?.remember(topic, partition, message);
+      try {
+        const key = await keyConverter.toConnectData(topic, message.key);
+        const value = await valueConverter.toConnectData(topic, message.value);
+        records.push({
+          topic,
+          partition,
+          offset: Number(message.offset),
+          timestamp: Number(message.timestamp),
+          keySchema: key.schema,
+          key: key.value,
+          valueSchema: value.schema,
+          value: value.value,
+        });
+      } catch (error) {
+        const reason = error as Error;
+        if (!this.options.tolerateErrors) {
+          throw new Error(
+            `Error converting the record at ${topic}-${partition} offset ${message.offset}: ${reason.message}. Tolerance exceeded in error handler (errors.tolerance=none); set errors.tolerance=all with errors.deadletterqueue.topic.name to skip such records.`,
+            { cause: error },
+          );
+        }
+        await this.options.deadLetterQueue?.send(
+          { topic, partition, offset: Number(message.offset), message },
+          reason,
+          'VALUE_CONVERTER',
+        );
+        this.options.logger.warn(
+          { topic, partition, offset: message.offset, err: reason },
+          'record skipped: cannot convert',
+        );
+      }
+    }
+    return records;
+  }
+
+  async stop(): Promise<void> {
+    this.failed = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.options.task.stop();
+  }
+}
