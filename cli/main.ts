@@ -7,7 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { brokerCommand } from '../broker/cli.ts';
 import { UserError } from '../config/index.ts';
 import { connectCommand, schemaRegistryCommand } from '../connect/cli.ts';
-import { conformanceCommand } from '../engine/index.ts';
+import { conformanceCommand, ksqlServerCommand } from '../engine/index.ts';
 import { produceCommand } from '../producers/cli.ts';
 import { stackCommands } from '../stack/cli.ts';
 import { dashboardCommand } from '../web/index.ts';
@@ -20,6 +20,7 @@ try {
     .command(brokerCommand)
     .command(produceCommand)
     .command(conformanceCommand)
+    .command(ksqlServerCommand)
     .command(schemaRegistryCommand)
     .command(connectCommand)
     .command(dashboardCommand)

@@ -12,16 +12,18 @@
  *   which registers a `PersistentQuery` (CSAS_<SINK>_<n>, CTAS_..., INSERTQUERY_<n>)
  *   whose topology reads and writes topics in the declared formats (serde/).
  *   Running topologies is the caller's job: a TopologyTestDriver in tests and
- *   in the conformance runner, the Kafka runner later.
+ *   in the conformance runner, KafkaStreams in server/.
  * - Records a query cannot process are written to `engine.processingLog`
  *   with the query, position and reason; processing goes on.
+ * - server/ is the ksqlDB-compatible server (`tally ksql-server`): the REST
+ *   API, the command topic, and every persistent query running on Kafka.
  * - conformance/ runs ksqlDB's query-validation tests (`tally conformance`).
  *
  * Other components import from this file only.
  */
 
 export { AnalysisError } from './analyzer/expressions.ts';
-export { conformanceCommand, DEFAULT_QTT_DIR } from './cli.ts';
+export { conformanceCommand, DEFAULT_QTT_DIR, ksqlServerCommand } from './cli.ts';
 export { type CaseResult, runCase } from './conformance/runner.ts';
 export {
   type EngineOptions,
@@ -37,4 +39,6 @@ export { SqlSyntaxError } from './parser/errors.ts';
 export { parseStatements } from './parser/parser.ts';
 export { ProcessingLogger, type ProcessingLogRecord } from './processing-log/processing-log.ts';
 export { InMemorySchemaRegistry, type SchemaRegistryClient } from './serde/schema-registry.ts';
+export { KSQL_CONTENT_TYPE, type KsqlRestServer, startKsqlRestServer } from './server/app.ts';
+export { commandTopicName } from './server/command-topic.ts';
 export { formatType, type SqlType } from './types/sql-type.ts';

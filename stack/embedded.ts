@@ -88,11 +88,34 @@ function dashboardService(config: Config): ServiceDefinition {
   };
 }
 
+function ksqldbService(config: Config): ServiceDefinition {
+  return {
+    name: 'ksqldb',
+    address: config.ksqldbUrl,
+    port: config.ports.ksqldb,
+    portVariable: 'TALLY_KSQLDB_PORT',
+    process: () => ({ command: TALLY_BIN, args: ['ksql-server'] }),
+    // It answers only after replaying its command topic; healthy means Kafka answers too.
+    ready: async () => {
+      try {
+        const response = await fetch(`http://${config.host}:${config.ports.ksqldb}/healthcheck`, {
+          signal: AbortSignal.timeout(2000),
+        });
+        return response.ok && ((await response.json()) as { isHealthy?: boolean }).isHealthy === true;
+      } catch {
+        return false;
+      }
+    },
+    stopTimeoutMs: 30_000,
+  };
+}
+
 export function embeddedServices(config: Config): ServiceDefinition[] {
   const services: ServiceDefinition[] = [];
   if (config.postgres.embedded) services.push(postgresService(config.postgres, config.host));
   services.push(brokerService(config));
   services.push(schemaRegistryService(config), connectService(config));
   services.push(dashboardService(config));
+  services.push(ksqldbService(config));
   return services;
 }

@@ -1,0 +1,370 @@
+/**
+ * The ksqlDB server's core, behind the REST routes: statements are executed
+ * one at a time against the engine; those that change the metastore are
+ * recorded in the command topic (so a restart replays them) and their
+ * effects on Kafka follow: topics created, persistent queries started or
+ * stopped. Listing statements (SHOW, LIST, DESCRIBE) read the metastore.
+ */
+import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Logger } from '../../logging/index.ts';
+import { KsqlEngine, KsqlStatementError } from '../execution/engine.ts';
+import { splitStatements } from '../execution/split.ts';
+import type { DataSource } from '../metastore/metastore.ts';
+import type { Statement } from '../parser/ast.ts';
+import { substituteVariables } from '../parser/lexer.ts';
+import { parseStatements } from '../parser/parser.ts';
+import { CommandTopic, commandTopicName } from './command-topic.ts';
+import {
+  currentStatus,
+  ERROR_CODES,
+  type KsqlEntity,
+  KsqlRequestError,
+  kafkaTopics,
+  propertiesList,
+  queryList,
+  sourceDescription,
+  sourceList,
+} from './entities.ts';
+import { QueryRunner } from './query-runner.ts';
+
+export const KSQL_VERSION = '8.0.0';
+
+export interface KsqlServerOptions {
+  readonly bootstrapServers: readonly string[];
+  /** ksql.service.id; ksqlDB's default is `default_`. */
+  readonly serviceId?: string;
+  /** Where queries keep their process ids and persistent stores. */
+  readonly stateDir: string;
+  readonly logger: Logger;
+  /** Per-query record cache; 0 emits every update. */
+  readonly cacheMaxBytes?: number;
+}
+
+/** The statements ksqlDB distributes through the command topic. */
+const DISTRIBUTED = new Set<Statement['kind']>([
+  'createSource',
+  'createAsSelect',
+  'insertInto',
+  'drop',
+  'terminate',
+  'alter',
+  'createType',
+]);
+
+export class KsqlServer {
+  readonly engine = new KsqlEngine();
+  readonly serviceId: string;
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly producer: Producer;
+  private readonly commands: CommandTopic;
+  private readonly runner: QueryRunner;
+  /** Statements run one at a time, in arrival order, as ksqlDB's command queue does. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private running = false;
+  private readonly failedQueries = new Map<string, string>();
+
+  private constructor(private readonly options: KsqlServerOptions) {
+    this.serviceId = options.serviceId ?? 'default_';
+    this.kafka = new Kafka({
+      clientId: `ksql-${this.serviceId}`,
+      brokers: [...options.bootstrapServers],
+      logLevel: logLevel.NOTHING,
+    });
+    this.admin = this.kafka.admin();
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.commands = new CommandTopic(this.kafka, this.admin, commandTopicName(this.serviceId));
+    this.runner = new QueryRunner({
+      bootstrapServers: options.bootstrapServers,
+      serviceId: this.serviceId,
+      stateDir: options.stateDir,
+      processingLog: this.engine.processingLog,
+      ...(options.cacheMaxBytes !== undefined && { cacheMaxBytes: options.cacheMaxBytes }),
+      onError: (queryId, error) => {
+        this.failedQueries.set(queryId, error.message);
+        options.logger.error({ queryId, err: error }, 'persistent query failed');
+      },
+    });
+    this.engine.processingLog.onRecord((r) => options.logger.warn(r, 'processing log'));
+  }
+
+  /** Connects, replays the command topic and resumes every persistent query. */
+  static async start(options: KsqlServerOptions): Promise<KsqlServer> {
+    const server = new KsqlServer(options);
+    await server.admin.connect();
+    await server.producer.connect();
+    await server.commands.start();
+    await server.replay();
+    server.running = true;
+    return server;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  get commandTopic(): string {
+    return this.commands.topic;
+  }
+
+  private async replay(): Promise<void> {
+    for (const command of await this.commands.readAll()) {
+      try {
+        for (const statement of this.parse(command.statement)) this.engine.executeStatement(statement);
+      } catch (error) {
+        // ksqlDB skips a command that no longer executes rather than refusing to start.
+        this.options.logger.error({ command: command.commandId, err: error }, 'command could not be replayed');
+      }
+    }
+    await this.runner.reconcile(this.engine.queries());
+  }
+
+  private parse(sql: string): Statement[] {
+    const out: Statement[] = [];
+    for (const { text, offset } of splitStatements(sql)) {
+      const substituted =
+        sql.slice(0, offset).replace(/[^\n]/g, ' ') + substituteVariables(text, this.engine.variables);
+      out.push(...parseStatements(substituted, { types: this.engine.metastore.types }));
+    }
+    return out;
+  }
+
+  /** Executes a request's statements in order; a failure answers the entities so far with the error. */
+  execute(sql: string, streamsProperties: Record<string, unknown> = {}): Promise<KsqlEntity[]> {
+    const run = this.queue.then(() => this.executeAll(sql, streamsProperties));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async executeAll(sql: string, streamsProperties: Record<string, unknown>): Promise<KsqlEntity[]> {
+    const entities: KsqlEntity[] = [];
+    // Parsed one at a time: a DEFINE changes how the statements after it read.
+    for (const { text, offset } of splitStatements(sql)) {
+      let statements: Statement[];
+      try {
+        const substituted =
+          sql.slice(0, offset).replace(/[^\n]/g, ' ') + substituteVariables(text, this.engine.variables);
+        statements = parseStatements(substituted, { types: this.engine.metastore.types });
+      } catch (error) {
+        throw new KsqlRequestError(ERROR_CODES.badStatement, messageOf(error), text.trim(), entities);
+      }
+      for (const statement of statements) {
+        try {
+          const entity = await this.executeOne(statement, streamsProperties);
+          if (entity) entities.push(entity);
+        } catch (error) {
+          if (error instanceof KsqlRequestError) throw error;
+          throw new KsqlRequestError(ERROR_CODES.badStatement, messageOf(error), statement.text, entities);
+        }
+      }
+    }
+    return entities;
+  }
+
+  private async executeOne(s: Statement, streamsProperties: Record<string, unknown>): Promise<KsqlEntity | null> {
+    const metastore = this.engine.metastore;
+    switch (s.kind) {
+      case 'query':
+        throw new KsqlRequestError(
+          ERROR_CODES.queryEndpoint,
+          "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT",
+          s.text,
+        );
+      case 'show':
+        return this.list(s.text, s.what, s.extended);
+      case 'describe': {
+        if (s.what !== 'SOURCE' || s.name === null) return this.list(s.text, s.what, s.extended);
+        const source = metastore.source(s.name);
+        if (source === undefined)
+          throw new KsqlRequestError(
+            ERROR_CODES.badStatement,
+            `Could not find STREAM/TABLE '${s.name}' in the Metastore`,
+            s.text,
+          );
+        return sourceDescription(s.text, source, metastore, await this.partitionsOf(source.topic), s.extended);
+      }
+      case 'insertValues': {
+        const { inserted } = this.engine.executeStatement(s);
+        if (inserted) {
+          await this.producer.send({
+            topic: inserted.topic,
+            acks: -1,
+            messages: [{ key: inserted.key, value: inserted.value, timestamp: String(inserted.timestamp) }],
+          });
+        }
+        return null;
+      }
+      default:
+        break;
+    }
+    if (!DISTRIBUTED.has(s.kind)) {
+      const result = this.engine.executeStatement(s);
+      return s.kind === 'set' || s.kind === 'unset'
+        ? currentStatus(s.text, '', { status: 'SUCCESS', message: result.message, queryId: null }, -1)
+        : null;
+    }
+    await this.checkTopics(s);
+    const dropped = s.kind === 'drop' ? metastore.source(s.name)?.topic : undefined;
+    const result = this.engine.executeStatement(s);
+    await this.createTopics(s, result.queryId);
+    const commandId = commandIdOf(s);
+    const sequenceNumber = await this.commands.append(commandId, s.text, streamsProperties);
+    await this.runner.reconcile(this.engine.queries());
+    // After the writing query has stopped, so it cannot recreate the topic.
+    if (s.kind === 'drop' && s.deleteTopic && dropped !== undefined) {
+      await this.admin.deleteTopics({ topics: [dropped] });
+    }
+    return currentStatus(
+      s.text,
+      commandId,
+      { status: 'SUCCESS', message: result.message, queryId: result.queryId ?? null },
+      sequenceNumber,
+    );
+  }
+
+  /** ksqlDB refuses a source over a missing topic unless PARTITIONS says how to create it. */
+  private async checkTopics(s: Statement): Promise<void> {
+    if (s.kind !== 'createSource') return;
+    const topic = s.properties.get('KAFKA_TOPIC');
+    if (typeof topic !== 'string' || s.properties.has('PARTITIONS')) return;
+    if (!(await this.admin.listTopics()).includes(topic)) {
+      throw new KsqlStatementError(
+        `Topic '${topic}' does not exist. If you want to create a new topic for the ${s.type === 'STREAM' ? 'stream' : 'table'} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE ${s.type} ${s.name} (...) WITH (KAFKA_TOPIC='${topic}', PARTITIONS=2, REPLICAS=1, ...);`,
+        s.text,
+      );
+    }
+  }
+
+  /**
+   * Creates the topic of a new source (CREATE with PARTITIONS) or the sink of
+   * a new query, which by default has as many partitions as its first source.
+   */
+  private async createTopics(s: Statement, queryId: string | undefined): Promise<void> {
+    const metastore = this.engine.metastore;
+    let topic: string | undefined;
+    let partitions: number | undefined;
+    if (s.kind === 'createSource') {
+      topic = metastore.source(s.name)?.topic;
+      const p = s.properties.get('PARTITIONS');
+      partitions = typeof p === 'number' ? p : undefined;
+    } else if (s.kind === 'createAsSelect' && queryId !== undefined) {
+      topic = metastore.source(s.name)?.topic;
+      const p = s.properties.get('PARTITIONS');
+      const firstSource = metastore.query(queryId)?.sources[0];
+      const sourceTopic = firstSource === undefined ? undefined : metastore.source(firstSource)?.topic;
+      partitions = typeof p === 'number' ? p : sourceTopic ? await this.partitionsOf(sourceTopic) : 1;
+    }
+    if (topic === undefined || partitions === undefined) return;
+    if ((await this.admin.listTopics()).includes(topic)) return;
+    const replicas =
+      s.kind === 'createSource' || s.kind === 'createAsSelect' ? s.properties.get('REPLICAS') : undefined;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions: Math.max(1, partitions),
+          replicationFactor: typeof replicas === 'number' ? replicas : 1,
+        },
+      ],
+    });
+  }
+
+  private async partitionsOf(topic: string): Promise<number> {
+    try {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      return topics[0]?.partitions.length ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private async list(text: string, what: string, _extended: boolean): Promise<KsqlEntity> {
+    const metastore = this.engine.metastore;
+    switch (what) {
+      case 'STREAMS':
+        return sourceList(text, metastore, 'STREAM');
+      case 'TABLES':
+        return sourceList(text, metastore, 'TABLE');
+      case 'QUERIES':
+        return queryList(text, metastore, (id) => this.queryState(id));
+      case 'TOPICS': {
+        const names = (await this.admin.listTopics()).filter((t) => !t.startsWith('_')).sort();
+        const { topics } = await this.admin.fetchTopicMetadata({ topics: names });
+        return kafkaTopics(
+          text,
+          topics.map((t) => ({ name: t.name, partitions: t.partitions.length })),
+        );
+      }
+      case 'PROPERTIES':
+        return propertiesList(text, {
+          'ksql.service.id': this.serviceId,
+          'bootstrap.servers': this.options.bootstrapServers.join(','),
+          ...this.engine.config,
+        });
+      default:
+        throw new KsqlRequestError(ERROR_CODES.badStatement, `SHOW ${what} is not supported by this server.`, text);
+    }
+  }
+
+  /** ksqlDB's KsqlQueryStatus: RUNNING, ERROR (or UNRESPONSIVE while it starts). */
+  queryState(queryId: string): string {
+    if (this.failedQueries.has(queryId)) return 'ERROR';
+    const state = this.runner.state(queryId);
+    if (state === 'ERROR') return 'ERROR';
+    return state === 'RUNNING' || state === 'REBALANCING' ? 'RUNNING' : 'UNRESPONSIVE';
+  }
+
+  async clusterId(): Promise<string> {
+    try {
+      return (await this.admin.describeCluster()).clusterId;
+    } catch {
+      return '';
+    }
+  }
+
+  /** Healthy while Kafka answers (ksqlDB checks its metastore and Kafka). */
+  async health(): Promise<{ isHealthy: boolean; details: Record<string, { isHealthy: boolean }> }> {
+    const kafka = this.running && (await this.clusterId()) !== '';
+    return {
+      isHealthy: this.running && kafka,
+      details: { metastore: { isHealthy: this.running }, kafka: { isHealthy: kafka } },
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.queue.catch(() => {});
+    await this.runner.close();
+    await this.commands.stop();
+    await this.producer.disconnect();
+    await this.admin.disconnect();
+  }
+}
+
+/** ksqlDB's CommandId: `<type>/<entity>/<action>`. */
+function commandIdOf(s: Statement): string {
+  switch (s.kind) {
+    case 'createSource':
+    case 'createAsSelect':
+      return `${s.type.toLowerCase()}/${s.name}/create`;
+    case 'insertInto':
+      return `stream/${s.target}/create`;
+    case 'drop':
+      return `${s.type.toLowerCase()}/${s.name}/drop`;
+    case 'alter':
+      return `${s.type.toLowerCase()}/${s.name}/alter`;
+    case 'terminate':
+      return `terminate/${s.queryId ?? 'ALL'}/execute`;
+    case 'createType':
+      return `type/${s.name}/create`;
+    default:
+      return `cluster/CLUSTER/execute`;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export type { DataSource };
