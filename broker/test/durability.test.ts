@@ -116,6 +116,8 @@ describe('broker durability', () => {
       }
     } finally {
       broker.kill('SIGTERM');
+      // Before the temporary folder is removed: a stopping broker still writes to it.
+      await exited(broker);
     }
   });
 });
