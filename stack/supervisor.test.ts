@@ -11,13 +11,15 @@ import { ServiceStartError, Supervisor } from './supervisor.ts';
 
 const FAKE_SERVICE = path.join(import.meta.dirname, 'fixtures', 'fake-service.mjs');
 
+/** True when the fake service on `port` greets: it listens and is ready. */
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
+    socket.once('data', (data) => {
       socket.destroy();
-      resolve(true);
+      resolve(data.toString() === 'hello\n');
     });
+    socket.once('close', () => resolve(false));
     socket.once('error', () => resolve(false));
   });
 }

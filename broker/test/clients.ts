@@ -33,9 +33,7 @@ export async function kcatRead(address: string, topic: string, options: string[]
   const { stdout } = await run(
     'kcat',
     ['-b', address, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-J', ...options],
-    {
-      timeout: 30_000,
-    },
+    { timeout: 30_000, maxBuffer: 256 * 1024 * 1024 },
   );
   return stdout
     .split('\n')
