@@ -91,8 +91,12 @@ for i in range(30):
     p.send('kp-votes', key=f'k{i}'.encode(), value=f'kp-{i}'.encode())
 p.flush()
 p.close()
-c = KafkaConsumer('kp-votes', bootstrap_servers=address, group_id='kp-group', auto_offset_reset='earliest', consumer_timeout_ms=5000)
-seen = [m.value.decode() for m in c]
+# A generous idle timeout: joining the group can take seconds on a loaded machine.
+c = KafkaConsumer('kp-votes', bootstrap_servers=address, group_id='kp-group', auto_offset_reset='earliest', consumer_timeout_ms=30000)
+seen = []
+for m in c:
+    seen.append(m.value.decode())
+    if len(seen) == 30: break
 c.commit()
 c.close()
 print(','.join(seen))
