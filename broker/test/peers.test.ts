@@ -86,13 +86,14 @@ print(','.join(seen))
 import sys
 from kafka import KafkaProducer, KafkaConsumer
 address = sys.argv[1]
-p = KafkaProducer(bootstrap_servers=address, acks='all')
+# api_version given: kafka-python's version probe times out on a loaded machine and then assumes 0.8, without groups.
+p = KafkaProducer(bootstrap_servers=address, acks='all', api_version=(2, 0, 0))
 for i in range(30):
     p.send('kp-votes', key=f'k{i}'.encode(), value=f'kp-{i}'.encode())
 p.flush()
 p.close()
 # A generous idle timeout: joining the group can take seconds on a loaded machine.
-c = KafkaConsumer('kp-votes', bootstrap_servers=address, group_id='kp-group', auto_offset_reset='earliest', consumer_timeout_ms=30000)
+c = KafkaConsumer('kp-votes', bootstrap_servers=address, group_id='kp-group', auto_offset_reset='earliest', consumer_timeout_ms=30000, api_version=(2, 0, 0))
 seen = []
 for m in c:
     seen.append(m.value.decode())
