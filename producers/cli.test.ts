@@ -89,7 +89,12 @@ test('produces an election with --client confluent and writes the ground truth',
   const truth = election.truth();
   assert.deepEqual(JSON.parse(fs.readFileSync(truthFile, 'utf8')), JSON.parse(JSON.stringify(truth)));
   assert.match(run.stderr, new RegExp(`votes: ${truth.totals.vote_records} records in`));
-  assert.match(run.stderr, /Done; partitions: candidates 2, voters 2, votes 2\./);
+  assert.match(
+    run.stderr,
+    /Done; partitions: regions 2, constituencies 2, polling_stations 2, parties 2, candidates 2, voters 2, votes 2\./,
+  );
+  assert.equal((await readTopic(address, 'regions', 2)).length, election.regions.length);
+  assert.equal((await readTopic(address, 'polling_stations', 2)).length, election.pollingStations.length);
   assert.equal((await readTopic(address, 'candidates', 2)).length, election.candidates.length);
   assert.equal((await readTopic(address, 'voters', 2)).length, 800);
   assert.equal((await readTopic(address, 'votes', 2)).length, truth.totals.vote_records);

@@ -1,5 +1,5 @@
 /**
- * `tally produce election|voters|candidates|votes`: sends a seeded election
+ * `tally produce election|<topic>`: sends a seeded election
  * to Kafka, as fast as possible (backfill) or in real time (--rate, --speed).
  * Ctrl-C stops after flushing what was sent; a second Ctrl-C exits at once.
  */
@@ -9,22 +9,23 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { configOptions, loadConfig, UserError } from '../config/index.ts';
 import { createLogger } from '../logging/index.ts';
 import { createElection, type Election } from './election.ts';
-import { DEFAULT_PARTITIONS, type ElectionTopic, KAFKA_CLIENTS, type KafkaClientName } from './kafka/index.ts';
+import {
+  DEFAULT_PARTITIONS,
+  ELECTION_TOPICS,
+  type ElectionTopic,
+  KAFKA_CLIENTS,
+  type KafkaClientName,
+} from './kafka/index.ts';
 import { describePace, type Pace } from './pacing.ts';
 import { produceElection } from './produce.ts';
 import { createProgress } from './progress.ts';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios.ts';
 
-export const PRODUCE_TARGETS = ['election', 'voters', 'candidates', 'votes'] as const;
+export const PRODUCE_TARGETS = ['election', ...ELECTION_TOPICS] as const;
 type Target = (typeof PRODUCE_TARGETS)[number];
 
-const TOPICS_OF: Record<Target, ElectionTopic[]> = {
-  // Candidates and voters first: votes refer to them.
-  election: ['candidates', 'voters', 'votes'],
-  voters: ['voters'],
-  candidates: ['candidates'],
-  votes: ['votes'],
-};
+/** A whole election is every topic, places and candidates first: votes refer to them. */
+const topicsOf = (what: Target): ElectionTopic[] => (what === 'election' ? [...ELECTION_TOPICS] : [what]);
 
 interface ProduceFlags {
   what: Target;
@@ -117,7 +118,7 @@ async function produce(argv: ArgumentsCamelCase<ProduceFlags>): Promise<void> {
     ...(argv.voters !== undefined && { overrides: { voters: argv.voters } }),
   });
   if (argv.truth) writeTruth(argv.truth, election);
-  const topics = TOPICS_OF[argv.what];
+  const topics = topicsOf(argv.what);
   const pace = paceOf(argv, election);
   const out = process.stderr;
   out.write(

@@ -5,12 +5,14 @@
  * every voter and candidate before any vote:
  *   votes       cast_at
  *   voters      registered_at (registration closes days before polling day)
- *   candidates  the close of nominations, before polling day
+ *   candidates, regions, constituencies, polling_stations, parties
+ *               the close of nominations, before polling day
  * Malformed votes go out as their raw text.
  */
 import type { Election } from './election.ts';
 import type { OutgoingRecord } from './kafka/index.ts';
 import type { ElectionTopic } from './kafka/topics.ts';
+import { RECORD_KEYS } from './model.ts';
 import { serializeVoteEvent } from './votes.ts';
 
 const DAY_MS = 86_400_000;
@@ -27,8 +29,13 @@ export interface TopicRecords {
 
 export function topicRecords(election: Election, topic: ElectionTopic): TopicRecords {
   switch (topic) {
+    case 'regions':
+    case 'constituencies':
+    case 'polling_stations':
+    case 'parties':
+      return placesAndParties(election, topic);
     case 'candidates': {
-      const timestamp = election.polling.opens_at - NOMINATIONS_CLOSE_DAYS * DAY_MS;
+      const timestamp = nominationsClose(election);
       return {
         topic,
         total: election.candidates.length,
@@ -55,4 +62,25 @@ export function topicRecords(election: Election, topic: ElectionTopic): TopicRec
         },
       };
   }
+}
+
+const nominationsClose = (election: Election) => election.polling.opens_at - NOMINATIONS_CLOSE_DAYS * DAY_MS;
+
+type SmallTopic = 'regions' | 'constituencies' | 'polling_stations' | 'parties';
+
+/** The small tables: every record keyed by its id field (RECORD_KEYS), stamped with the close of nominations. */
+function placesAndParties(election: Election, topic: SmallTopic): TopicRecords {
+  const rows: readonly Record<string, unknown>[] = {
+    regions: election.regions,
+    constituencies: election.constituencies,
+    polling_stations: election.pollingStations,
+    parties: election.parties,
+  }[topic];
+  const keyField = RECORD_KEYS[topic];
+  const timestamp = nominationsClose(election);
+  return {
+    topic,
+    total: rows.length,
+    records: () => rows.map((row) => ({ key: String(row[keyField]), value: JSON.stringify(row), timestamp })),
+  };
 }

@@ -4,25 +4,38 @@
  * votes and voters are both keyed by voter_id and must have the same number
  * of partitions: then a voter and all their votes share a partition number
  * (both clients use Kafka's murmur2 partitioner) and ksqlDB joins the two
- * without repartitioning. candidates gets the same count for simplicity.
+ * without repartitioning. The other topics get the same count for simplicity.
  *
  * Records carry event times (registered_at, cast_at), which may lie weeks in
  * the past; under Kafka's default retention (7 days by record timestamp) a
  * past election would be deleted on arrival, so retention is unlimited.
- * voters and candidates are tables: compacted, each key is its latest record.
+ * Every topic but votes is a table: compacted, each key is its latest record.
  */
 import { UserError } from '../../config/index.ts';
 import type { TopicSpec } from './record-sink.ts';
 
-export const ELECTION_TOPICS = ['candidates', 'voters', 'votes'] as const;
+export const ELECTION_TOPICS = [
+  'regions',
+  'constituencies',
+  'polling_stations',
+  'parties',
+  'candidates',
+  'voters',
+  'votes',
+] as const;
 export type ElectionTopic = (typeof ELECTION_TOPICS)[number];
 
 /** Enough partitions for ksqlDB to process in parallel on a laptop; `--partitions` changes it. */
 export const DEFAULT_PARTITIONS = 6;
 
+const TABLE_TOPIC = { 'cleanup.policy': 'compact', 'retention.ms': '-1' };
 const TOPIC_CONFIGS: Record<ElectionTopic, Record<string, string>> = {
-  candidates: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
-  voters: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
+  regions: TABLE_TOPIC,
+  constituencies: TABLE_TOPIC,
+  polling_stations: TABLE_TOPIC,
+  parties: TABLE_TOPIC,
+  candidates: TABLE_TOPIC,
+  voters: TABLE_TOPIC,
   votes: { 'cleanup.policy': 'delete', 'retention.ms': '-1' },
 };
 
