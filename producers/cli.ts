@@ -37,6 +37,7 @@ interface ProduceFlags {
   client: KafkaClientName;
   truth?: string;
   partitions?: number;
+  resume: boolean;
 }
 
 function builder(y: Argv) {
@@ -63,6 +64,11 @@ function builder(y: Argv) {
       },
       partitions: { type: 'number', describe: `partitions of new topics (default ${DEFAULT_PARTITIONS})` },
       truth: { type: 'string', describe: 'write the ground truth (what every metric must show) to this JSON file' },
+      resume: {
+        type: 'boolean',
+        default: false,
+        describe: 'go on where a stopped run of the same election stopped: skip the records already in Kafka',
+      },
     })
     .conflicts('rate', 'speed')
     .check((argv) => {
@@ -147,7 +153,12 @@ async function produce(argv: ArgumentsCamelCase<ProduceFlags>): Promise<void> {
       logger,
       signal: stop.signal,
       progress: (topic, total) => createProgress(topic, total, out),
+      resume: argv.resume,
     });
+    const resumed = Object.entries(report.resumed).filter(([, n]) => n > 0);
+    if (resumed.length > 0) {
+      out.write(`Resumed after the records already in Kafka: ${resumed.map(([t, n]) => `${t} ${n}`).join(', ')}.\n`);
+    }
     const partitions = Object.entries(report.partitions).map(([t, n]) => `${t} ${n}`);
     out.write(`${report.stopped ? 'Stopped' : 'Done'}; partitions: ${partitions.join(', ')}.\n`);
     if (argv.truth) out.write(`Ground truth: ${argv.truth}\n`);

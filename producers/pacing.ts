@@ -7,23 +7,32 @@
 export type Pace =
   | { kind: 'backfill' }
   | { kind: 'rate'; perSecond: number }
-  | { kind: 'speed'; factor: number /** Event time that maps to the start: polls opening. */; origin: number };
+  | {
+      kind: 'speed';
+      factor: number;
+      /** Event time that maps to the start: polls opening; by default the first record's (a resumed run). */
+      origin?: number;
+    };
 
 export class Pacer {
   private readonly startedAt: number;
+  private origin: number | undefined;
 
   constructor(
     readonly pace: Pace,
     private readonly clock: () => number = () => performance.now(),
   ) {
     this.startedAt = clock();
+    if (pace.kind === 'speed') this.origin = pace.origin;
   }
 
   /** Milliseconds until record `index`, of event time `timestamp`, is due; 0 or less means now. */
   dueIn(index: number, timestamp: number): number {
     const pace = this.pace;
     if (pace.kind === 'backfill') return 0;
-    const dueAfter = pace.kind === 'rate' ? (index * 1000) / pace.perSecond : (timestamp - pace.origin) / pace.factor;
+    if (pace.kind === 'rate') return this.startedAt + (index * 1000) / pace.perSecond - this.clock();
+    this.origin ??= timestamp;
+    const dueAfter = (timestamp - this.origin) / pace.factor;
     return this.startedAt + dueAfter - this.clock();
   }
 }

@@ -20,6 +20,7 @@ import {
   type RecordSink,
 } from './kafka/index.ts';
 import { type Pace, Pacer } from './pacing.ts';
+import { placeRecords } from './placement.ts';
 import type { Progress } from './progress.ts';
 import { type TopicRecords, topicRecords } from './topic-records.ts';
 
@@ -44,11 +45,15 @@ export interface ProduceOptions {
   progress?: (topic: ElectionTopic, total: number) => Progress;
   signal?: AbortSignal;
   batchSize?: number;
+  /** Skip what a stopped run already wrote (placement.ts), and go on from there. */
+  resume?: boolean;
 }
 
 export interface ProduceReport {
   /** Records sent and acknowledged, per topic. */
   counts: Partial<Record<ElectionTopic, number>>;
+  /** Records found already written by an earlier run (with `resume`), per topic. */
+  resumed: Partial<Record<ElectionTopic, number>>;
   /** Partition count of each topic produced to. */
   partitions: Partial<Record<ElectionTopic, number>>;
   /** True when the signal stopped the run before every record was sent. */
@@ -59,17 +64,20 @@ export async function produceElection(options: ProduceOptions): Promise<ProduceR
   const { election, topics, client, kafka, logger, signal } = options;
   const admin = await connectAdmin(client, kafka, logger);
   let partitionCounts: Map<string, number>;
+  const written = new Map<string, number[]>();
   try {
     partitionCounts = await ensureTopics(admin, {
       topics,
       partitions: options.partitions,
       chosen: options.partitionsChosen,
     });
+    if (options.resume) for (const topic of topics) written.set(topic, await admin.endOffsets(topic));
   } finally {
     await admin.close();
   }
   const report: ProduceReport = {
     counts: {},
+    resumed: Object.fromEntries([...written].map(([t, ends]) => [t, ends.reduce((a, b) => a + b, 0)])),
     partitions: Object.fromEntries(topics.map((t) => [t, partitionCounts.get(t) ?? 0])),
     stopped: false,
   };
@@ -78,8 +86,8 @@ export async function produceElection(options: ProduceOptions): Promise<ProduceR
   try {
     for (const [i, topic] of topics.entries()) {
       if (signal?.aborted) break;
-      const records = topicRecords(election, topic);
-      const pace: Pace = i === topics.length - 1 ? options.pace : { kind: 'backfill' };
+      const records = placeRecords(topicRecords(election, topic), partitionCounts.get(topic) ?? 1, written.get(topic));
+      const pace = i === topics.length - 1 ? resumedPace(options.pace, report.resumed[topic] ?? 0) : BACKFILL;
       const progress = options.progress?.(topic, records.total);
       let sent: number;
       try {
@@ -103,6 +111,13 @@ export async function produceElection(options: ProduceOptions): Promise<ProduceR
     await sink.close();
   }
   return report;
+}
+
+const BACKFILL: Pace = { kind: 'backfill' };
+
+/** A resumed real-time run goes on from its first unsent record, not from the polls opening. */
+function resumedPace(pace: Pace, alreadyWritten: number): Pace {
+  return pace.kind === 'speed' && alreadyWritten > 0 ? { kind: 'speed', factor: pace.factor } : pace;
 }
 
 /** A failure while sending is the cluster's (it went away, refused a record): say so plainly. */

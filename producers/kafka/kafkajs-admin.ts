@@ -37,6 +37,13 @@ export class KafkajsAdmin implements TopicAdmin {
     });
   }
 
+  async endOffsets(topic: string): Promise<number[]> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const ends: number[] = [];
+    for (const o of offsets) ends[o.partition] = Number(o.high);
+    return ends;
+  }
+
   async close(): Promise<void> {
     await this.admin.disconnect();
   }

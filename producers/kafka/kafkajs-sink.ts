@@ -50,7 +50,9 @@ export class KafkajsSink implements RecordSink {
         messages = [];
         bytes = 0;
       }
-      messages.push({ key: record.key, value: record.value, timestamp: String(record.timestamp) });
+      const message: Message = { key: record.key, value: record.value, timestamp: String(record.timestamp) };
+      if (record.partition !== undefined) message.partition = record.partition;
+      messages.push(message);
       bytes += size;
     }
     if (messages.length > 0) await this.send(topic, messages);

@@ -60,6 +60,21 @@ export class LibrdkafkaAdmin implements TopicAdmin {
     }
   }
 
+  async endOffsets(topic: string): Promise<number[]> {
+    const [partitions] = (await this.partitionCounts([topic])).values();
+    const specs = Array.from({ length: partitions ?? 0 }, (_, partition) => ({
+      topic,
+      partition,
+      offset: RdKafka.OffsetSpec.LATEST,
+    }));
+    const results = await call<RdKafka.ListOffsetsResult[]>((done) =>
+      this.admin.listOffsets(specs, { timeout: CONNECT_TIMEOUT_MS }, done),
+    );
+    const ends: number[] = [];
+    for (const r of results) ends[r.partition] = Number(r.offset);
+    return ends;
+  }
+
   async close(): Promise<void> {
     this.admin.disconnect();
   }

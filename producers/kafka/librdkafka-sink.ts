@@ -82,7 +82,7 @@ export class LibrdkafkaSink implements RecordSink {
       const value = typeof record.value === 'string' ? Buffer.from(record.value) : record.value;
       for (;;) {
         try {
-          this.producer.produce(topic, null, value, record.key, record.timestamp);
+          this.producer.produce(topic, record.partition ?? null, value, record.key, record.timestamp);
           break;
         } catch (error) {
           if ((error as LibrdKafkaError).code !== ERR_QUEUE_FULL) throw error;

@@ -11,6 +11,8 @@ export interface OutgoingRecord {
   value: string | Buffer;
   /** Epoch millis: the record's CreateTime (event time). */
   timestamp: number;
+  /** The partition to write to; by default the client's partitioner picks one. */
+  partition?: number;
 }
 
 export interface RecordSink {
@@ -39,6 +41,8 @@ export interface TopicAdmin {
   partitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
   /** Creates the topics; one that appeared meanwhile is not an error. */
   createTopics(specs: readonly TopicSpec[]): Promise<void>;
+  /** Each partition's end offset (the next offset to be written), by partition number. */
+  endOffsets(topic: string): Promise<number[]>;
   close(): Promise<void>;
 }
 

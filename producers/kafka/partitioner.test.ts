@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Partitioners } from 'kafkajs';
+import { murmur2, Partitioner } from './partitioner.ts';
+
+test("murmur2 gives Kafka's values (from the Java client's UtilsTest)", () => {
+  // org.apache.kafka.common.utils.UtilsTest#testMurmur2
+  const cases: [string, number][] = [
+    ['21', -973932308],
+    ['foobar', -790332482],
+    ['a-little-bit-long-string', -985981536],
+    ['a-little-bit-longer-string', -1486304829],
+    ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
+    ['abc', 479470107],
+  ];
+  for (const [key, expected] of cases) assert.equal(murmur2(Buffer.from(key)), expected, key);
+});
+
+test("keyed records go where kafkajs's DefaultPartitioner sends them", () => {
+  const partitionMetadata = Array.from({ length: 6 }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  const kafkajs = Partitioners.DefaultPartitioner();
+  const ours = new Partitioner(6);
+  for (let i = 0; i < 2_000; i++) {
+    const key = `voter-${i}-${(i * 7919).toString(36)}`;
+    const theirs = kafkajs({ topic: 't', partitionMetadata, message: { key, value: null } });
+    assert.equal(ours.partitionOf(key), theirs, key);
+  }
+});
+
+test('unkeyed records go round-robin', () => {
+  const p = new Partitioner(3);
+  assert.deepEqual(
+    Array.from({ length: 7 }, () => p.partitionOf(null)),
+    [0, 1, 2, 0, 1, 2, 0],
+  );
+});
