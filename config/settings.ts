@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { SCENARIO_NAMES } from '../producers/scenarios.ts';
 
 /** The project's root folder: the one that holds this `config/` folder. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,6 +111,32 @@ export const SETTINGS = {
       })
       .default('info'),
     'pino log level',
+  ),
+
+  // The election that `make up` plays (stack/election.ts)
+  election: setting(
+    'TALLY_ELECTION',
+    'election',
+    flagValue(true),
+    '`make up` plays a seeded election through the stack (false: start the services only)',
+  ),
+  electionScenario: setting(
+    'TALLY_ELECTION_SCENARIO',
+    'election-scenario',
+    z.enum(SCENARIO_NAMES, { error: `must be one of ${SCENARIO_NAMES.join(', ')}` }).default('presidential'),
+    'the scenario `make up` plays (see `tally produce --help`)',
+  ),
+  electionSeed: setting(
+    'TALLY_ELECTION_SEED',
+    'election-seed',
+    z.coerce.number({ error: 'must be a whole number' }).int().default(2026),
+    'its seed: the same seed, the same election',
+  ),
+  electionSpeed: setting(
+    'TALLY_ELECTION_SPEED',
+    'election-speed',
+    z.coerce.number({ error: 'must be a number above 0' }).positive('must be a number above 0').default(180),
+    'how many times faster than real time polling day plays (180: 13 hours in about 4 minutes)',
   ),
 
   // Ports of the embedded services (the docker stack publishes the same ones)

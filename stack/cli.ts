@@ -10,8 +10,7 @@ import { compose, dockerEngineAnswers } from './docker.ts';
 import { acceptsConnections } from './embedded.ts';
 import { followLogs } from './logs.ts';
 import { isAlive, type RunState, readRunState } from './run-state.ts';
-
-const TALLY_BIN = path.join(PROJECT_ROOT, 'bin', 'tally');
+import { TALLY_BIN } from './tally-bin.ts';
 
 type Flags = ArgumentsCamelCase<Record<string, unknown>>;
 
@@ -131,9 +130,10 @@ async function status(config: Config): Promise<void> {
   const width = Math.max(...state.services.map((s) => s.name.length), 7);
   let healthy = state.phase === 'running';
   for (const s of state.services) {
-    const listening = await acceptsConnections(config.host, s.port);
-    healthy &&= listening && s.state === 'ready';
-    const health = listening ? 'answering' : 'NOT ANSWERING';
+    // A client (the election) has no port: its state says it all.
+    const listening = s.port === undefined || (await acceptsConnections(config.host, s.port));
+    healthy &&= listening && (s.state === 'ready' || s.state === 'finished');
+    const health = s.port === undefined ? '' : listening ? 'answering' : 'NOT ANSWERING';
     const restarts = s.restarts > 0 ? `  restarts: ${s.restarts}` : '';
     console.log(
       `  ${s.name.padEnd(width)}  ${s.state.padEnd(10)}  ${health.padEnd(13)}  pid ${s.pid ?? '-'}  ${s.address}${restarts}`,

@@ -6,10 +6,10 @@
 import net from 'node:net';
 import path from 'node:path';
 import { type Config, PROJECT_ROOT } from '../config/index.ts';
+import { electionService } from './election.ts';
 import { postgresService } from './postgres.ts';
 import type { ServiceDefinition } from './service.ts';
-
-const TALLY_BIN = path.join(PROJECT_ROOT, 'bin', 'tally');
+import { TALLY_BIN } from './tally-bin.ts';
 
 /** True once something accepts TCP connections on host:port. */
 export function acceptsConnections(host: string, port: number): Promise<boolean> {
@@ -117,5 +117,6 @@ export function embeddedServices(config: Config): ServiceDefinition[] {
   services.push(schemaRegistryService(config), connectService(config));
   services.push(dashboardService(config));
   services.push(ksqldbService(config));
+  if (config.settings.election) services.push(electionService(config));
   return services;
 }

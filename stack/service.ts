@@ -19,10 +19,12 @@ export interface ServiceDefinition {
   name: string;
   /** What clients use to reach it, printed by `tally up` (a URL or host:port). */
   address: string;
-  /** The TCP port it listens on, checked to be free before it starts. */
-  port: number;
+  /** The TCP port it listens on, checked to be free before it starts; none for a client such as the election. */
+  port?: number;
   /** The variable that moves the port, named when the port is taken. */
-  portVariable: string;
+  portVariable?: string;
+  /** A job that ends: exiting with code 0 (even before it was ready) means done, not a crash to restart. */
+  finishes?: boolean;
   /** One-time work before the first start, e.g. initdb. Runs before every start; must be idempotent. */
   prepare?: () => Promise<void>;
   /** The long-running process. */
@@ -38,13 +40,13 @@ export interface ServiceDefinition {
   startTimeoutMs?: number;
 }
 
-export type ServiceState = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopping' | 'stopped';
+export type ServiceState = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopping' | 'stopped' | 'finished';
 
 export interface ServiceStatus {
   name: string;
   state: ServiceState;
   address: string;
-  port: number;
+  port?: number;
   pid?: number;
   log: string;
   restarts: number;

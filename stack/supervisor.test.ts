@@ -143,4 +143,67 @@ describe('Supervisor', () => {
     assert.equal(supervisor.statuses()[0]?.state, 'stopped');
     assert.throws(() => process.kill(pid!, 0), { code: 'ESRCH' });
   });
+
+  it('marks a job that exits with 0 as finished, before or after it was ready, and does not restart it', async () => {
+    const { supervisor } = newSupervisor();
+    const port = await freePort();
+    /** A job with no port: ready once a file exists, done when node exits. */
+    const job = (name: string, script: string, ready: () => Promise<boolean>): ServiceDefinition => ({
+      name,
+      address: name,
+      finishes: true,
+      process: () => ({ command: process.execPath, args: ['-e', script] }),
+      ready,
+      startTimeoutMs: 10_000,
+    });
+    const marker = path.join(temporaryDir(), 'ready');
+    await supervisor.start([
+      job('quick', 'process.exit(0)', async () => false),
+      job('slow', `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); setTimeout(() => {}, 500)`, async () =>
+        fs.existsSync(marker),
+      ),
+      fakeService('after', port),
+    ]);
+    assert.deepEqual(
+      supervisor.statuses().map((s) => s.state),
+      ['finished', 'ready', 'ready'],
+      'a finished job does not stop the services after it from starting',
+    );
+    const deadline = Date.now() + 10_000;
+    while (supervisor.statuses()[1]?.state !== 'finished') {
+      assert.ok(Date.now() < deadline, `not finished: ${JSON.stringify(supervisor.statuses())}`);
+      await sleep(50);
+    }
+    await sleep(700);
+    assert.equal(supervisor.statuses()[1]?.restarts, 0);
+    assert.equal(supervisor.statuses()[1]?.state, 'finished');
+    await supervisor.stop();
+  });
+
+  it('restarts a job that fails', async () => {
+    const { supervisor } = newSupervisor();
+    const marker = path.join(temporaryDir(), 'ran');
+    await supervisor.start([
+      {
+        name: 'flaky',
+        address: 'flaky',
+        finishes: true,
+        process: () => ({
+          command: process.execPath,
+          args: [
+            '-e',
+            `require('fs').appendFileSync(${JSON.stringify(marker)}, 'x'); setTimeout(() => process.exit(3), 200)`,
+          ],
+        }),
+        ready: async () => fs.existsSync(marker),
+        startTimeoutMs: 10_000,
+      },
+    ]);
+    const deadline = Date.now() + 10_000;
+    while (fs.readFileSync(marker, 'utf8').length < 2) {
+      assert.ok(Date.now() < deadline, `not restarted: ${JSON.stringify(supervisor.statuses())}`);
+      await sleep(50);
+    }
+    await supervisor.stop();
+  });
 });

@@ -50,7 +50,7 @@ export class Supervisor {
           name: definition.name,
           state: 'starting',
           address: definition.address,
-          port: definition.port,
+          ...(definition.port !== undefined && { port: definition.port }),
           log: logFile(this.options.logDir, definition.name),
           restarts: 0,
           since: new Date().toISOString(),
@@ -59,7 +59,7 @@ export class Supervisor {
       this.services.push(running);
       this.changed();
       try {
-        await this.startOne(running);
+        if ((await this.startOne(running)) === 'finished') continue;
         await definition.afterReady?.();
         this.setState(running, 'ready');
       } catch (error) {
@@ -87,7 +87,8 @@ export class Supervisor {
     }
   }
 
-  private async startOne(running: Running): Promise<void> {
+  /** Starts the process and waits until it is ready, or (a job) has finished. */
+  private async startOne(running: Running): Promise<'ready' | 'finished'> {
     const { definition } = running;
     await assertPortFree(this.options.host, definition);
     await definition.prepare?.();
@@ -108,9 +109,11 @@ export class Supervisor {
     fs.closeSync(out);
     running.child = child;
     running.status.pid = child.pid;
+    let exitedCleanly = false;
     running.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         exitDescription = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        exitedCleanly = code === 0;
         resolve();
       });
       child.once('error', (error) => {
@@ -126,6 +129,10 @@ export class Supervisor {
       exited = true;
     });
     while (!(await definition.ready().catch(() => false))) {
+      if (exited && exitedCleanly && definition.finishes) {
+        this.setState(running, 'finished');
+        return 'finished';
+      }
       if (exited) {
         throw new ServiceStartError(
           `${definition.name} ${exitDescription} before it was ready.\n${tail(running.status.log)}\nFull log: ${running.status.log}`,
@@ -139,7 +146,12 @@ export class Supervisor {
       }
       await sleep(100);
     }
-    void running.exited.then(() => this.onUnexpectedExit(running, child, exitDescription));
+    void running.exited.then(() =>
+      exitedCleanly && definition.finishes
+        ? this.setState(running, 'finished')
+        : this.onUnexpectedExit(running, child, exitDescription),
+    );
+    return 'ready';
   }
 
   private async onUnexpectedExit(running: Running, child: ChildProcess, description: string): Promise<void> {
@@ -157,8 +169,7 @@ export class Supervisor {
     await sleep(Math.min(30_000, 500 * 2 ** (running.restartTimes.length - 1)));
     if (this.stopping) return;
     try {
-      await this.startOne(running);
-      this.setState(running, 'ready');
+      if ((await this.startOne(running)) === 'ready') this.setState(running, 'ready');
     } catch (error) {
       this.setState(running, 'failed', error instanceof Error ? error.message : String(error));
     }
@@ -183,7 +194,7 @@ export class Supervisor {
     running.status.since = new Date().toISOString();
     if (error === undefined) delete running.status.error;
     else running.status.error = error;
-    if (state === 'stopped' || state === 'failed') delete running.status.pid;
+    if (state === 'stopped' || state === 'failed' || state === 'finished') delete running.status.pid;
     else if (running.child?.pid) running.status.pid = running.child.pid;
     this.changed();
   }
@@ -195,6 +206,7 @@ export class Supervisor {
 
 /** Fails with an actionable message when another program holds the service's port. */
 export async function assertPortFree(host: string, service: Pick<ServiceDefinition, 'name' | 'port' | 'portVariable'>) {
+  if (service.port === undefined) return;
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -202,7 +214,7 @@ export async function assertPortFree(host: string, service: Pick<ServiceDefiniti
         reject(
           new UserError(
             `Port ${service.port} on ${host}, needed by ${service.name}, is taken by another program. ` +
-              `Stop that program, or move ${service.name} to a free port with ${service.portVariable}=<port>.`,
+              `Stop that program, or move ${service.name} to a free port with ${service.portVariable ?? 'its port setting'}=<port>.`,
           ),
         );
       } else reject(error);
