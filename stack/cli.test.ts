@@ -36,6 +36,8 @@ describe('tally up / status / down (embedded stack)', () => {
       TALLY_CONNECT_PORT: String(await freePort()),
       TALLY_KSQLDB_PORT: String(await freePort()),
       TALLY_DASHBOARD_PORT: String(await freePort()),
+      // The services only: the election through them is test/end-to-end's.
+      TALLY_ELECTION: 'false',
     };
 
     const up = await tally(['up'], env);
