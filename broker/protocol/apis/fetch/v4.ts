@@ -115,29 +115,37 @@ const encodePartitionResponse = (e: Encoder, p: FetchPartitionResponse): void =>
   e.nullableArray(p.abortedTransactions, encodeAbortedTransaction).nullableBytes(p.records);
 };
 
-const topics = topicsCodec(decodePartition, encodePartition);
-const responses = responsesCodec(decodePartitionResponse, encodePartitionResponse);
+/** The request and response bodies of versions 4-6, around their topics' and partitions' codecs. */
+export function fetchV4Layout(
+  topics: ReturnType<typeof topicsCodec>,
+  responses: ReturnType<typeof responsesCodec>,
+): VersionCodec<FetchRequest, FetchResponse> {
+  return {
+    decodeRequest: (d) => ({
+      replicaId: d.int32(),
+      maxWaitMs: d.int32(),
+      minBytes: d.int32(),
+      maxBytes: d.int32(),
+      isolationLevel: d.int8(),
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: topics.decode(d),
+      forgottenTopicsData: [],
+      rackId: '',
+    }),
+    encodeRequest: (e, r) => {
+      e.int32(r.replicaId).int32(r.maxWaitMs).int32(r.minBytes).int32(r.maxBytes).int8(r.isolationLevel);
+      topics.encode(e, r.topics);
+    },
+    decodeResponse: (d) => ({ throttleTimeMs: d.int32(), errorCode: 0, sessionId: 0, responses: responses.decode(d) }),
+    encodeResponse: (e, r) => {
+      e.int32(r.throttleTimeMs);
+      responses.encode(e, r.responses);
+    },
+  };
+}
 
-export const v4: VersionCodec<FetchRequest, FetchResponse> = {
-  decodeRequest: (d) => ({
-    replicaId: d.int32(),
-    maxWaitMs: d.int32(),
-    minBytes: d.int32(),
-    maxBytes: d.int32(),
-    isolationLevel: d.int8(),
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: topics.decode(d),
-    forgottenTopicsData: [],
-    rackId: '',
-  }),
-  encodeRequest: (e, r) => {
-    e.int32(r.replicaId).int32(r.maxWaitMs).int32(r.minBytes).int32(r.maxBytes).int8(r.isolationLevel);
-    topics.encode(e, r.topics);
-  },
-  decodeResponse: (d) => ({ throttleTimeMs: d.int32(), errorCode: 0, sessionId: 0, responses: responses.decode(d) }),
-  encodeResponse: (e, r) => {
-    e.int32(r.throttleTimeMs);
-    responses.encode(e, r.responses);
-  },
-};
+export const v4 = fetchV4Layout(
+  topicsCodec(decodePartition, encodePartition),
+  responsesCodec(decodePartitionResponse, encodePartitionResponse),
+);

@@ -1,24 +1,13 @@
-/**
- * Fetch Request (Version: 5) => replica_id max_wait_ms min_bytes max_bytes isolation_level [topics]
- *   (as version 4, except:)
- *     partitions => partition fetch_offset log_start_offset partition_max_bytes
- *       partition => INT32
- *       fetch_offset => INT64
- *       log_start_offset => INT64
- *       partition_max_bytes => INT32
- *
- * Fetch Response (Version: 5) => throttle_time_ms [responses]
- *   (as version 4, except:)
- *     partitions => partition_index error_code high_watermark last_stable_offset log_start_offset [aborted_transactions] records
- *       log_start_offset => INT64
- *
- * Version 6 has the same layout.
- */
-import type { VersionCodec } from '../../api.ts';
 import type { Decoder } from '../../wire/decoder.ts';
 import type { Encoder } from '../../wire/encoder.ts';
-import type { FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse } from './types.ts';
-import { decodeAbortedTransaction, encodeAbortedTransaction, responsesCodec, topicsCodec } from './v4.ts';
+import type { FetchPartition, FetchPartitionResponse } from './types.ts';
+import {
+  decodeAbortedTransaction,
+  encodeAbortedTransaction,
+  fetchV4Layout,
+  responsesCodec,
+  topicsCodec,
+} from './v4.ts';
 
 const decodePartition = (d: Decoder): FetchPartition => ({
   partition: d.int32(),
@@ -58,26 +47,4 @@ const encodePartitionResponse = (e: Encoder, p: FetchPartitionResponse): void =>
 export const topicsV5 = topicsCodec(decodePartition, encodePartition);
 export const responsesV5 = responsesCodec(decodePartitionResponseV5, encodePartitionResponse);
 
-export const v5: VersionCodec<FetchRequest, FetchResponse> = {
-  decodeRequest: (d) => ({
-    replicaId: d.int32(),
-    maxWaitMs: d.int32(),
-    minBytes: d.int32(),
-    maxBytes: d.int32(),
-    isolationLevel: d.int8(),
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: topicsV5.decode(d),
-    forgottenTopicsData: [],
-    rackId: '',
-  }),
-  encodeRequest: (e, r) => {
-    e.int32(r.replicaId).int32(r.maxWaitMs).int32(r.minBytes).int32(r.maxBytes).int8(r.isolationLevel);
-    topicsV5.encode(e, r.topics);
-  },
-  decodeResponse: (d) => ({ throttleTimeMs: d.int32(), errorCode: 0, sessionId: 0, responses: responsesV5.decode(d) }),
-  encodeResponse: (e, r) => {
-    e.int32(r.throttleTimeMs);
-    responsesV5.encode(e, r.responses);
-  },
-};
+export const v5 = fetchV4Layout(topicsV5, responsesV5);
