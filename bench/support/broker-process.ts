@@ -5,12 +5,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../../config/index.ts';
 import { acceptsConnections } from '../../stack/embedded.ts';
+import { freePort } from '../../test/support/free-port.ts';
 
 export interface BrokerProcess {
   address: string;
@@ -19,14 +19,6 @@ export interface BrokerProcess {
   /** Resident memory of the broker process now, in bytes (from /proc). */
   rss(): number;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function startBrokerProcess(name: string): Promise<BrokerProcess> {

@@ -4,31 +4,13 @@
  * running stack and beside each other.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '../../logging/index.ts';
 
-const handedOut = new Set<number>();
-
-/**
- * A port that was free a moment ago on 127.0.0.1 (the OS picks it), never
- * the same one twice in a test process: the OS may offer a closed port again.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    if (!handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-}
+export { freePort } from './free-port.ts';
 
 /**
  * A temporary folder removed after the test file. It is world-enterable, so
