@@ -135,8 +135,8 @@ export const SETTINGS = {
   electionSpeed: setting(
     'TALLY_ELECTION_SPEED',
     'election-speed',
-    z.coerce.number({ error: 'must be a number above 0' }).positive('must be a number above 0').default(180),
-    'how many times faster than real time polling day plays (180: 13 hours in about 4 minutes)',
+    z.coerce.number({ error: 'must be a number, 0 or above' }).min(0, 'must be a number, 0 or above').default(180),
+    'how many times faster than real time polling day plays (180: 13 hours in about 4 minutes; 0: as fast as possible)',
   ),
 
   // Ports of the embedded services (the docker stack publishes the same ones)

@@ -7,6 +7,7 @@ import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { type Config, configOptions, loadConfig, PROJECT_ROOT, UserError } from '../config/index.ts';
 import { superviseEmbeddedStack } from './daemon.ts';
 import { compose, dockerEngineAnswers } from './docker.ts';
+import { electionService, electionTruthFile } from './election.ts';
 import { acceptsConnections } from './embedded.ts';
 import { followLogs } from './logs.ts';
 import { isAlive, type RunState, readRunState } from './run-state.ts';
@@ -69,7 +70,7 @@ async function up(config: Config): Promise<void> {
     if (fresh && state.phase === 'running') {
       console.log('Ready:');
       printServices(state);
-      console.log(`\nLogs: ${config.logDir} (make logs)   Stop: make down   Postgres shell: make psql`);
+      printWhereToGo(config);
       return;
     }
     if ((fresh && (state.phase === 'failed' || state.phase === 'stopped')) || !isAlive(daemon.pid)) {
@@ -79,6 +80,17 @@ async function up(config: Config): Promise<void> {
       );
     }
   }
+}
+
+function printWhereToGo(config: Config): void {
+  const election = config.settings.election
+    ? `The election is on (${electionService(config).address}); its ground truth is in ${electionTruthFile(config)}.\n`
+    : '';
+  console.log(
+    `\n${election}Dashboard:  ${config.dashboardUrl}\n` +
+      `ksqlDB CLI: make ksql        PostgreSQL: make psql        Logs: make logs (${config.logDir})\n` +
+      'Stop: make down (make up again resumes)        Wipe the data: make reset',
+  );
 }
 
 async function down(config: Config): Promise<void> {

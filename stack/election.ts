@@ -19,14 +19,15 @@ export function electionService(config: Config): ServiceDefinition {
   const { electionScenario: scenario, electionSeed: seed, electionSpeed: speed } = config.settings;
   return {
     name: 'election',
-    address: `scenario ${scenario}, seed ${seed}, polling day at ${speed}x`,
+    address: `scenario ${scenario}, seed ${seed}, ${speed > 0 ? `polling day at ${speed}x` : 'as fast as possible'}`,
     finishes: true,
     process: () => ({
       command: TALLY_BIN,
       args: [
         'produce',
         'election',
-        ...['--scenario', scenario, '--seed', String(seed), '--speed', String(speed)],
+        ...['--scenario', scenario, '--seed', String(seed)],
+        ...(speed > 0 ? ['--speed', String(speed)] : []),
         ...['--truth', electionTruthFile(config), '--resume'],
       ],
     }),
