@@ -8,8 +8,8 @@ const postgres = await startTestPostgres();
 const databaseUrl = postgres.url;
 await query(
   databaseUrl,
-  `CREATE TABLE votes_by_candidate (candidate text PRIMARY KEY, party text, votes bigint);
-   INSERT INTO votes_by_candidate VALUES ('<script>alert(1)</script>', 'Mischief', 7), ('Ada Lovelace', 'Analytical', 1200)`,
+  `CREATE TABLE candidate_scores (candidate text PRIMARY KEY, party text, votes bigint);
+   INSERT INTO candidate_scores VALUES ('<script>alert(1)</script>', 'Mischief', 7), ('Ada Lovelace', 'Analytical', 1200)`,
 );
 const dashboard = await startDashboard({
   databaseUrl,
@@ -82,7 +82,7 @@ describe('pages', () => {
     const body = await response.text();
     assert.ok(body.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
     assert.ok(!body.includes('<script>alert'));
-    assert.ok(body.includes('<h2 id="panel-votes_by_candidate-title">Votes by candidate</h2>'));
+    assert.ok(body.includes('<h2 id="panel-candidate_scores-title">Candidate scores</h2>'));
     assert.ok(body.includes('<dd data-total="votes">1,207</dd>'));
   });
 
@@ -100,9 +100,9 @@ describe('pages', () => {
   });
 
   test('a panel is served on its own, and an unknown one is a 404 naming it, escaped', async () => {
-    const panel = await fetch(`${dashboard.url}/panels/votes_by_candidate`);
+    const panel = await fetch(`${dashboard.url}/panels/candidate_scores`);
     assert.equal(panel.status, 200);
-    assert.match(await panel.text(), /^<section class="panel" id="panel-votes_by_candidate"/);
+    assert.match(await panel.text(), /^<section class="panel" id="panel-candidate_scores"/);
     const missing = await fetch(`${dashboard.url}/panels/${encodeURIComponent('<nope>')}`);
     assert.equal(missing.status, 404);
     assert.ok((await missing.text()).includes('No table named &lt;nope&gt;'));
@@ -150,9 +150,9 @@ describe('live updates over SSE', () => {
       assert.match(first.data, /^<div id="panels" class="panels" hx-swap-oob="true">/);
       assert.ok(first.data.includes('1,207'));
 
-      await query(databaseUrl, "INSERT INTO votes_by_candidate VALUES ('Grace Hopper', 'Compiler', 40000)");
+      await query(databaseUrl, "INSERT INTO candidate_scores VALUES ('Grace Hopper', 'Compiler', 40000)");
       const update = await events.next();
-      assert.match(update.data, /^<section class="panel" id="panel-votes_by_candidate"[^>]* hx-swap-oob="true">/);
+      assert.match(update.data, /^<section class="panel" id="panel-candidate_scores"[^>]* hx-swap-oob="true">/);
       assert.ok(update.data.includes('<dd data-total="votes">41,207</dd>'));
       assert.ok(update.data.includes('Grace Hopper'));
       assert.notEqual(update.id, first.id);
@@ -165,7 +165,7 @@ describe('live updates over SSE', () => {
     const events = await openEvents();
     const first = await events.next();
     events.close();
-    await query(databaseUrl, "UPDATE votes_by_candidate SET votes = votes + 1000 WHERE candidate = 'Ada Lovelace'");
+    await query(databaseUrl, "UPDATE candidate_scores SET votes = votes + 1000 WHERE candidate = 'Ada Lovelace'");
     const again = await openEvents({ 'last-event-id': first.id ?? '' });
     try {
       const state = await again.next();
@@ -186,7 +186,7 @@ describe('live updates over SSE', () => {
       let message = await events.next();
       while (!message.data.includes('Seats by party')) message = await events.next();
       assert.match(message.data, /^<div id="panels"/);
-      assert.ok(message.data.includes('panel-votes_by_candidate'));
+      assert.ok(message.data.includes('panel-candidate_scores'));
       const page = await (await fetch(`${dashboard.url}/`)).text();
       assert.ok(page.includes('Seats by party'));
       await query(databaseUrl, "INSERT INTO seats_by_party VALUES ('Blue', 30)");
@@ -208,7 +208,7 @@ describe('live updates over SSE', () => {
       message = await events.next();
       while (message.data.includes('Short lived')) message = await events.next();
       assert.match(message.data, /^<div id="panels"/);
-      assert.ok(message.data.includes('panel-votes_by_candidate'));
+      assert.ok(message.data.includes('panel-candidate_scores'));
     } finally {
       events.close();
     }

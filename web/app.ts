@@ -1,6 +1,6 @@
 /**
  * The dashboard's Fastify app: one encapsulated plugin per concern (pages,
- * live events, assets, health), with cross-cutting hooks at the root: the
+ * election fragments, live events, assets, health), with cross-cutting hooks at the root: the
  * security headers every reply carries, and read-only (GET and HEAD only).
  */
 import { fastifySSE } from '@fastify/sse';
@@ -11,6 +11,7 @@ import type { LiveHub } from './live/hub.ts';
 import type { Dashboard } from './panels/dashboard.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { eventRoutes } from './routes/events.ts';
+import { fragmentRoutes } from './routes/fragments.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
 
@@ -61,6 +62,7 @@ export async function buildDashboardApp(options: DashboardAppOptions): Promise<F
   await app.register(assetRoutes);
   await app.register(healthRoutes, { db: options.db });
   await app.register(pageRoutes, { dashboard: options.dashboard });
+  await app.register(fragmentRoutes, { dashboard: options.dashboard });
   await app.register(eventRoutes, { hub: options.hub });
   return app as unknown as FastifyInstance;
 }

@@ -1,6 +1,7 @@
 /** `tally dashboard`: serve the live dashboard in the foreground until SIGTERM or Ctrl-C. */
 import type { CommandModule } from 'yargs';
 import { configOptions, loadConfig } from '../config/index.ts';
+import { kafkajsOptions } from '../config/kafka-clients.ts';
 import { createLogger } from '../logging/index.ts';
 import { startDashboard } from './server.ts';
 
@@ -24,6 +25,7 @@ export const dashboardCommand: CommandModule = {
       host: config.host,
       port: config.ports.dashboard,
       logger,
+      kafka: kafkajsOptions(config.kafka),
     });
     logger.info({ url: dashboard.url }, 'dashboard ready');
     let stopping = false;

@@ -1,4 +1,4 @@
-/** `/`: the whole page, rendered on the server; `/panels/:name`: one panel's fragment. */
+/** `/`: the whole page, rendered on the server; `/panels/:name`: one panel's fragment (a live panel's key or a table). */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Dashboard } from '../panels/dashboard.ts';
 import { html } from '../views/html.ts';
@@ -10,7 +10,7 @@ export interface PageRoutesOptions {
 
 export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { dashboard }) => {
   app.get('/', async (_request, reply) => {
-    const panels = await dashboard.renderAll();
+    const { panels } = await dashboard.renderAll();
     return reply.type('text/html; charset=utf-8').send(page(panels, { schema: dashboard.schema }).value);
   });
 

@@ -33,3 +33,25 @@ export function humanise(identifier: string): string {
 export function panelId(table: string): string {
   return `panel-${table.replace(/[^a-z0-9_]/gu, (c) => `-${c.codePointAt(0)?.toString(16)}-`)}`;
 }
+
+const percent = new Intl.NumberFormat('en-GB', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+
+/** 0.6234 -> `62.3%`. */
+export function formatPercent(ratio: number): string {
+  return percent.format(Number.isFinite(ratio) ? ratio : 0);
+}
+
+/** Epoch millis -> `2026-05-07 14:00 UTC`. */
+export function formatUtc(epochMillis: number, withSeconds = false): string {
+  const iso = new Date(epochMillis).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, withSeconds ? 19 : 16)} UTC`;
+}
+
+/** Epoch millis -> `14:00` (UTC). */
+export function formatHourUtc(epochMillis: number): string {
+  return new Date(epochMillis).toISOString().slice(11, 16);
+}

@@ -12,14 +12,31 @@ import { panelId } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 
 export interface RenderedPanel {
-  table: string;
+  /** The table of a generic panel, or a live panel's key. */
+  key: string;
+  /** The section's id. */
+  id: string;
   title: string;
   body: SafeHtml;
+  wide?: boolean;
+}
+
+/** A generic panel's identity: its table. */
+export function tablePanel(table: string, title: string, body: SafeHtml): RenderedPanel {
+  return { key: table, id: panelId(table), title, body };
 }
 
 export function panelFrame(panel: RenderedPanel, oob = false): SafeHtml {
-  const id = panelId(panel.table);
-  return html`<section class="panel" id="${id}" aria-labelledby="${id}-title" data-table="${panel.table}"${oob ? html` hx-swap-oob="true"` : ''}><h2 id="${id}-title">${panel.title}</h2>${panel.body}</section>`;
+  const { id } = panel;
+  return html`<section class="panel${panel.wide ? ' panel-wide' : ''}" id="${id}" aria-labelledby="${id}-title" data-panel="${panel.key}"${oob ? html` hx-swap-oob="true"` : ''}><h2 id="${id}-title">${panel.title}</h2>${panel.body}</section>`;
+}
+
+/**
+ * What an SSE message carries for a panel with per-page state: a marker that
+ * tells the page (dashboard.js) to re-fetch `target` with its own parameters.
+ */
+export function refreshMarker(id: string, target: string, stamp: string, oob = false): SafeHtml {
+  return html`<span id="${id}-refresh" class="refresh-marker" data-target="${target}" data-stamp="${stamp}" hidden${oob ? html` hx-swap-oob="true"` : ''}></span>`;
 }
 
 export function panelGrid(panels: RenderedPanel[], oob = false): SafeHtml {
@@ -52,7 +69,7 @@ export function page(panels: RenderedPanel[], options: { schema: string }): Safe
 <main hx-sse:connect="/events" id="live" data-schema="${options.schema}">
 ${panelGrid(panels)}
 </main>
-<footer class="footer"><p>Tables of schema <code>${options.schema}</code>, updated as they change.</p></footer>
+<footer class="footer"><p>Tables of schema <code>${options.schema}</code>, updated as they change. Times are UTC.</p></footer>
 </body>
 </html>
 `;

@@ -7,7 +7,7 @@ import { barChart } from './bar-chart.ts';
 import { dataTable } from './data-table.ts';
 import { humanise, panelId } from './format.ts';
 import { html, raw } from './html.ts';
-import { page, panelFrame, panelGrid } from './page.ts';
+import { page, panelFrame, panelGrid, tablePanel } from './page.ts';
 
 const votesByCandidate: TableSnapshot = {
   table: {
@@ -127,7 +127,7 @@ describe('panels', () => {
   });
 
   test('a frame sent over SSE is marked for an out-of-band swap by id; the page frame is not', () => {
-    const panel = { table: 'votes_by_candidate', title: 'Votes <b>', body: html`<p>x</p>` };
+    const panel = tablePanel('votes_by_candidate', 'Votes <b>', html`<p>x</p>`);
     const live = panelFrame(panel, true).value;
     assert.match(live, /^<section class="panel" id="panel-votes_by_candidate" [^>]*hx-swap-oob="true">/);
     assert.ok(live.includes('<h2 id="panel-votes_by_candidate-title">Votes &lt;b&gt;</h2>'));
