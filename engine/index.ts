@@ -32,12 +32,21 @@ export {
   KsqlStatementError,
   type StatementResult,
 } from './execution/engine.ts';
+export { KsqlPipelineDriver, latestRowsOf, type PipelineRecord } from './execution/pipeline-driver.ts';
+export { cacheMaxBytesOf } from './execution/query-properties.ts';
 export { createFunctionRegistry, FunctionRegistry } from './functions/index.ts';
 export type { DataSource, MetaStore, PersistentQuery } from './metastore/metastore.ts';
 export type { Statement } from './parser/ast.ts';
 export { SqlSyntaxError } from './parser/errors.ts';
 export { parseStatements } from './parser/parser.ts';
-export { ProcessingLogger, type ProcessingLogRecord } from './processing-log/processing-log.ts';
+export {
+  PROCESSING_LOG_STREAM,
+  ProcessingLogger,
+  type ProcessingLogRecord,
+  processingLogStreamSql,
+  processingLogTopic,
+  processingLogValue,
+} from './processing-log/processing-log.ts';
 export { InMemorySchemaRegistry, type SchemaRegistryClient } from './serde/schema-registry.ts';
 export { KSQL_CONTENT_TYPE, type KsqlRestServer, startKsqlRestServer } from './server/app.ts';
 export { commandTopicName } from './server/command-topic.ts';

@@ -59,6 +59,14 @@ describe('integrity events', () => {
     for (const v of of('repeat')) assert.ok(registered.has(v.value.voter_id));
   });
 
+  test('unknown candidate votes are spoiled ballots: each the only vote of a distinct registered voter', () => {
+    const spoilers = of('unknown_candidate').map((v) => v.value.voter_id);
+    assert.ok(spoilers.length > 0);
+    assert.equal(new Set(spoilers).size, spoilers.length);
+    const others = new Set([...of('counted'), ...of('repeat')].map((v) => v.value.voter_id));
+    for (const voter of spoilers) assert.ok(!others.has(voter), `${voter} also cast a well-formed vote`);
+  });
+
   test('unknown candidate ids are on no ballot', () => {
     const known = new Set(election.candidates.map((c) => c.candidate_id));
     const seen = new Set(of('unknown_candidate').map((v) => v.value.candidate_id));

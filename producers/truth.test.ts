@@ -96,17 +96,18 @@ function recount(election: Election): ElectionTruth {
       unregistered++;
       continue;
     }
-    const candidate = candidates.get(vote.candidate_id);
-    if (!candidate) {
-      unknown++;
-      continue;
-    }
+    // A registered voter's first well-formed vote is their ballot; every later one is a repeat.
     if (hasVoted.has(vote.voter_id)) {
       repeats++;
       repeaters.add(vote.voter_id);
       continue;
     }
     hasVoted.add(vote.voter_id);
+    const candidate = candidates.get(vote.candidate_id);
+    if (!candidate) {
+      unknown++; // a spoiled ballot: not counted, not turnout
+      continue;
+    }
     counted++;
     bump(votedByRegion, voter.region_id);
     bump(votedByConstituency, voter.constituency_id);

@@ -10,15 +10,19 @@
  *     vote columns (see malformed.ts for the defects generated).
  *  2. unregistered_voter: well-formed, but its voter_id is on no voter record.
  *     Counted under integrity only, whatever its candidate.
- *  3. unknown_candidate: well-formed, registered voter, but its candidate_id
- *     is on no candidate record. Counted under integrity only. It is not the
- *     voter's vote: a later valid vote by the same voter is their first.
- *  4. valid: well-formed, registered voter, known candidate. A voter's first
- *     valid vote (in cast_at order; the generator never gives one voter two
- *     valid votes at the same millisecond, and sends them in cast_at order, so
- *     this is also offset order on the voter's partition) is COUNTED; each
- *     later valid vote of the same voter is a REPEAT, reported under integrity
- *     and not counted.
+ *  3. A registered voter's FIRST well-formed vote is their ballot (first in
+ *     cast_at order; the generator never gives one voter two votes at the same
+ *     millisecond, and sends them in cast_at order, so this is also offset
+ *     order on the voter's partition, which ksqlDB can follow). Every later
+ *     well-formed vote of the same voter is a REPEAT, reported under
+ *     integrity and not counted, whatever its candidate.
+ *  4. unknown_candidate: a ballot whose candidate_id is on no candidate
+ *     record is spoiled: counted under integrity only, not in turnout. The
+ *     generator casts these as the only vote of an abstainer, so no spoiled
+ *     ballot has repeats.
+ *  5. valid: a ballot for a known candidate is COUNTED. valid_votes counts
+ *     counted ballots and repeats (the generator's repeats are all for known
+ *     candidates).
  * The generator never makes a well-formed vote for a candidate outside the
  * voter's constituency, so the pipeline does not need a rule for one.
  *

@@ -11,9 +11,12 @@
  *     their ballot drawn from their preferences, at their polling station;
  *  2. repeat votes: voters from step 1 vote again, strictly later in the day;
  *  3. votes from unregistered voter ids (ids on no register);
- *  4. votes by registered voters for unknown candidate ids;
+ *  4. spoiled ballots: votes for unknown candidate ids, each by a distinct
+ *     registered voter who casts no other vote (an abstainer of step 1), so
+ *     the unknown-candidate vote is that voter's first and only ballot;
  *  5. malformed records.
- * The counts of 2-5 are round(share * counted votes).
+ * The counts of 2-5 are round(share * counted votes); step 4 is capped at the
+ * number of abstainers.
  */
 import type { Ballots } from './candidates.ts';
 import { AGE_BAND_COUNT, EDUCATION_COUNT } from './demographics.ts';
@@ -135,8 +138,8 @@ export function planVotes(inputs: PlanInputs): VotePlan {
   const share = (s: number) => Math.round(s * counted);
   const repeats = counted > 0 ? share(scenario.integrity.repeatVotes) : 0;
   const unregistered = share(scenario.integrity.unregisteredVoters);
-  const unknown = share(scenario.integrity.unknownCandidates);
   const malformed = share(scenario.integrity.malformed);
+  const unknown = Math.min(share(scenario.integrity.unknownCandidates), register.count - counted);
   const total = counted + repeats + unregistered + unknown + malformed;
   if (total >= INDEX_BITS) throw new Error(`${total} vote records: more than the ${INDEX_BITS} one plan can order`);
   plan.grow(total);
@@ -171,10 +174,10 @@ export function planVotes(inputs: PlanInputs): VotePlan {
     plan.push(register.count + j, onBallot(c, impostor), stationIn(c, impostor), method, offset, UNREGISTERED);
   }
 
-  // 4. Unknown candidates, chosen by registered voters (who may also cast a counted vote).
+  // 4. Unknown candidates: spoiled ballots, each the only ballot of a distinct abstainer.
   const stray = new Random(deriveSeed(seed, 'unknown-candidate-votes'));
-  for (let j = 0; j < unknown; j++) {
-    const voter = stray.int(register.count);
+  const spoilers = pickAbstainers(plan.voter.subarray(0, counted), register.count, unknown, stray);
+  for (const voter of spoilers) {
     const method = pickCumulative(methodShares, stray.next());
     const offset = castOffset(day, VOTE_METHODS[method] ?? 'in_person', stray);
     const candidate = -1 - stray.int(inputs.unknownCandidates.length);
@@ -207,4 +210,20 @@ export function planVotes(inputs: PlanInputs): VotePlan {
     category: plan.category,
     order,
   };
+}
+
+/** `n` distinct register indices, in random order, of voters absent from `voted` (a partial Fisher-Yates shuffle). */
+function pickAbstainers(voted: Uint32Array, registered: number, n: number, random: Random): Uint32Array {
+  const hasVoted = new Uint8Array(registered);
+  for (const v of voted) hasVoted[v] = 1;
+  const abstainers = new Uint32Array(registered - voted.length);
+  let a = 0;
+  for (let i = 0; i < registered; i++) if (hasVoted[i] === 0) abstainers[a++] = i;
+  for (let k = 0; k < n; k++) {
+    const j = k + random.int(abstainers.length - k);
+    const picked = abstainers[j] ?? 0;
+    abstainers[j] = abstainers[k] ?? 0;
+    abstainers[k] = picked;
+  }
+  return abstainers.subarray(0, n);
 }

@@ -16,7 +16,7 @@ import { substituteVariables } from '../parser/lexer.ts';
 import { parseStatements } from '../parser/parser.ts';
 import type { LogicalPlan, OutputColumn } from '../planner/logical-plan.ts';
 import { buildTopology, sourceKeySerde, sourceValueSerde } from '../planner/physical-plan.ts';
-import { ProcessingLogger } from '../processing-log/processing-log.ts';
+import { ProcessingLogger, processingLogStreamSql, processingLogTopic } from '../processing-log/processing-log.ts';
 import type { FormatName, FormatOptions } from '../serde/formats.ts';
 import { columnsFromSchema } from '../serde/schema-inference.ts';
 import { InMemorySchemaRegistry, type SchemaRegistryClient } from '../serde/schema-registry.ts';
@@ -63,7 +63,7 @@ export interface EngineOptions {
 export class KsqlEngine {
   readonly metastore = new MetaStore();
   readonly functions: FunctionRegistry;
-  readonly processingLog = new ProcessingLogger();
+  readonly processingLog: ProcessingLogger;
   readonly schemaRegistry: SchemaRegistryClient;
   readonly config: Record<string, unknown>;
   readonly variables = new Map<string, string>();
@@ -74,6 +74,20 @@ export class KsqlEngine {
     this.schemaRegistry = options.schemaRegistry ?? new InMemorySchemaRegistry();
     this.config = { ...(options.config ?? {}) };
     this.now = options.now ?? Date.now;
+    this.processingLog = new ProcessingLogger(this.now);
+    // ksqlDB defines its processing log stream on start, outside the command topic.
+    if (String(this.config['ksql.logging.processing.stream.auto.create'] ?? false) === 'true') {
+      const serviceId = String(this.config['ksql.service.id'] ?? 'default_');
+      this.execute(processingLogStreamSql(processingLogTopic(serviceId)));
+    }
+  }
+
+  /** Overrides for the statement being executed (a server request's streamsProperties). */
+  private overrides: Readonly<Record<string, unknown>> = {};
+
+  /** The properties a query created now runs with. */
+  private queryProperties(): Record<string, unknown> {
+    return { ...this.config, ...this.overrides };
   }
 
   /** Executes every statement in `sql`, in order; the first failure throws and stops. */
@@ -89,13 +103,16 @@ export class KsqlEngine {
     return results;
   }
 
-  executeStatement(statement: Statement): StatementResult {
+  executeStatement(statement: Statement, overrides: Readonly<Record<string, unknown>> = {}): StatementResult {
+    this.overrides = overrides;
     try {
       return this.run(statement);
     } catch (error) {
       if (error instanceof KsqlStatementError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       throw new KsqlStatementError(message, statement.text, error);
+    } finally {
+      this.overrides = {};
     }
   }
 
@@ -387,6 +404,7 @@ export class KsqlEngine {
       sink: s.name,
       sources: plan.sources.map((r) => r.source.name),
       topology,
+      properties: this.queryProperties(),
     });
     return queryId;
   }
@@ -457,6 +475,7 @@ export class KsqlEngine {
       sink: target.name,
       sources: plan.sources.map((r) => r.source.name),
       topology,
+      properties: this.queryProperties(),
     });
     return queryId;
   }

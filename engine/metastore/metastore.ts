@@ -47,6 +47,8 @@ export interface PersistentQuery {
   readonly sink: string;
   readonly sources: readonly string[];
   readonly topology: Topology;
+  /** The properties in force when it was created (SET, and the request's streamsProperties on a server). */
+  readonly properties: Readonly<Record<string, unknown>>;
 }
 
 export class MetaStore {

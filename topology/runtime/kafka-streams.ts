@@ -4,6 +4,9 @@
  * (sub-topology x partition); each task is a StreamTask, restored from its
  * changelogs before it processes, and closed when a rebalance takes it away.
  *
+ * A task processes its partitions' records in timestamp order, waiting for
+ * a partition with records not fetched yet (partition-group.ts).
+ *
  * Commits happen at the end of every batch kafkajs hands over, before kafkajs
  * can rejoin the group (it has no revocation callback): under exactly-once
  * (the default) the task's output, its changelog writes and the consumed
@@ -23,6 +26,7 @@ import type { Topology } from '../processor/topology.ts';
 import { streamsAssignor, type TaskId, taskName, tasksOf } from './assignment.ts';
 import { type ResolvedConfig, resolveConfig, type StreamsConfig } from './config.ts';
 import { planTopics, type TopicPlan } from './internal-topics.ts';
+import { PartitionGroup } from './partition-group.ts';
 import { BufferedRecordCollector, fromKafkaHeaders } from './record-collector.ts';
 import { restoreChangelogs } from './restorer.ts';
 
@@ -47,6 +51,8 @@ export interface StreamsMetrics {
 interface RunningTask {
   readonly id: TaskId;
   readonly task: StreamTask;
+  /** Fetched records waiting, per input partition, chosen by timestamp. */
+  readonly group: PartitionGroup;
 }
 
 export class KafkaStreams {
@@ -64,6 +70,8 @@ export class KafkaStreams {
   private assigned = new Map<string, TaskId>();
   private pendingAssignment: Record<string, number[]> | null = null;
   private inBatch = false;
+  /** Batches and drains run one at a time, in arrival order. */
+  private work: Promise<unknown> = Promise.resolve();
   private stateDir: string | null = null;
   private ownedStateDir: string | null = null;
   private processId = '';
@@ -212,6 +220,9 @@ export class KafkaStreams {
     consumer.on(consumer.events.REBALANCING, () => {
       if (this.currentState === 'RUNNING') this.setState('REBALANCING');
     });
+    consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0) this.onFilteredBatch(payload);
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.fail(payload.error);
     });
@@ -224,22 +235,24 @@ export class KafkaStreams {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, isRunning, isStale, heartbeat }) => {
-        if (!isRunning() || isStale()) return;
-        this.inBatch = true;
-        try {
-          await this.ensureTasks(heartbeat);
-          await this.processBatch(batch);
-          resolveOffset(batch.lastOffset());
-        } finally {
-          this.inBatch = false;
-          const pending = this.pendingAssignment;
-          if (pending !== null) {
-            this.pendingAssignment = null;
-            this.onAssignment(pending);
+      eachBatch: ({ batch, resolveOffset, isRunning, isStale, heartbeat }) =>
+        this.exclusive(async () => {
+          if (!isRunning() || isStale()) return;
+          this.inBatch = true;
+          try {
+            await this.ensureTasks(heartbeat);
+            await this.processBatch(batch);
+            // Fetched is not processed: buffered records are committed once processed (PartitionGroup).
+            resolveOffset(batch.lastOffset());
+          } finally {
+            this.inBatch = false;
+            const pending = this.pendingAssignment;
+            if (pending !== null) {
+              this.pendingAssignment = null;
+              this.onAssignment(pending);
+            }
           }
-        }
-      },
+        }),
     });
   }
 
@@ -334,7 +347,8 @@ export class KafkaStreams {
         if (topic !== undefined)
           targets.push({ topic, partition: id.partition, apply: (records) => task.restore(store, records) });
       }
-      created.push({ id, task });
+      const topics = plan.layout.subtopologies.find((s) => s.id === id.subtopology)?.sourceTopics ?? [];
+      created.push({ id, task, group: await this.partitionGroup(topics, id.partition) });
     }
     await heartbeat();
     try {
@@ -355,37 +369,119 @@ export class KafkaStreams {
     }
   }
 
+  /**
+   * Where each input partition of a new task starts (its group's committed
+   * offset, else the log start: auto.offset.reset=earliest) and where its log
+   * ends, so the task knows which partitions have records still to fetch.
+   */
+  private async partitionGroup(topics: readonly string[], partition: number): Promise<PartitionGroup> {
+    const admin = this.admin as Admin;
+    const committed = await admin.fetchOffsets({ groupId: this.config.applicationId, topics: [...topics] });
+    const positions = [];
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const end = ends.find((o) => o.partition === partition);
+      const offset = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === partition);
+      const start = offset === undefined || Number(offset.offset) < 0 ? Number(end?.low ?? 0) : Number(offset.offset);
+      positions.push({ topic, partition, offset: start, endOffset: Number(end?.high ?? 0) });
+    }
+    return new PartitionGroup(positions);
+  }
+
+  private taskOf(topic: string, partition: number): RunningTask | undefined {
+    const subtopology = this.subtopologyByTopic.get(topic);
+    return subtopology === undefined ? undefined : this.tasks.get(`${subtopology}_${partition}`);
+  }
+
   private async processBatch(batch: Batch): Promise<void> {
-    const subtopology = this.subtopologyByTopic.get(batch.topic);
-    const running = subtopology === undefined ? undefined : this.tasks.get(`${subtopology}_${batch.partition}`);
+    const running = this.taskOf(batch.topic, batch.partition);
     if (running === undefined) {
       throw new StreamsError(`received ${batch.topic}-${batch.partition}, which belongs to no task of this instance`);
     }
-    const { task } = running;
-    const { topic, partition } = batch;
-    for (const m of batch.messages) {
-      task.process(
-        topic,
-        partition,
-        Number(m.offset),
-        Number(m.timestamp),
-        m.headers === undefined || isEmpty(m.headers) ? [] : fromKafkaHeaders(m.headers),
-        m.key ?? null,
-        m.value ?? null,
-      );
-      task.maybePunctuateStreamTime();
-    }
-    task.maybePunctuateSystemTime();
-    await this.commit(running, topic, partition, String(Number(batch.lastOffset()) + 1));
-    this.processed += batch.messages.length;
+    const records = batch.messages.map((m) => ({
+      offset: Number(m.offset),
+      timestamp: Number(m.timestamp),
+      key: m.key ?? null,
+      value: m.value ?? null,
+      headers: m.headers === undefined || isEmpty(m.headers) ? [] : fromKafkaHeaders(m.headers),
+    }));
+    running.group.add(
+      batch.topic,
+      batch.partition,
+      records,
+      Number(batch.lastOffset()) + 1,
+      Number(batch.highWatermark),
+    );
+    await this.drain(running);
   }
 
-  private async commit(running: RunningTask, topic: string, partition: number, nextOffset: string): Promise<void> {
+  /** Processes the task's buffered records in timestamp order, as far as its partitions allow, then commits. */
+  private async drain(running: RunningTask): Promise<void> {
+    const { task, group } = running;
+    let processed = 0;
+    for (let next = group.next(); next !== null; next = group.next()) {
+      const { topic, partition, record: r } = next;
+      task.process(topic, partition, r.offset, r.timestamp, r.headers, r.key, r.value);
+      task.maybePunctuateStreamTime();
+      processed++;
+    }
+    task.maybePunctuateSystemTime();
+    await this.commit(running, group.committableOffsets());
+    this.processed += processed;
+  }
+
+  /**
+   * A fetch of only control records or aborted data moves a partition's
+   * position without an eachBatch call: it may be what a waiting task needed.
+   */
+  private onFilteredBatch(payload: { topic: string; partition: number; lastOffset: string; highWatermark: string }) {
+    const running = this.taskOf(payload.topic, payload.partition);
+    if (running === undefined) return;
+    running.group.add(
+      payload.topic,
+      payload.partition,
+      [],
+      Number(payload.lastOffset) + 1,
+      Number(payload.highWatermark),
+    );
+    void this.exclusive(async () => {
+      if (this.tasks.get(taskName(running.id)) !== running || this.inBatch) return;
+      this.inBatch = true;
+      try {
+        await this.drain(running);
+      } finally {
+        this.inBatch = false;
+        const pending = this.pendingAssignment;
+        if (pending !== null) {
+          this.pendingAssignment = null;
+          this.onAssignment(pending);
+        }
+      }
+    }).catch((error: Error) => this.fail(error));
+  }
+
+  /** Runs `fn` after the batches and drains before it, never beside them. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.work.then(fn);
+    this.work = run.catch(() => {});
+    return run;
+  }
+
+  private async commit(
+    running: RunningTask,
+    positions: readonly { topic: string; partition: number; offset: number }[],
+  ): Promise<void> {
     const producer = this.producer as Producer;
     const collector = this.collector as BufferedRecordCollector;
     running.task.commit(); // flushes caches into the collector
     const topicMessages = collector.drain();
-    const offsets = { topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] };
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const p of positions) {
+      const list = byTopic.get(p.topic) ?? [];
+      list.push({ partition: p.partition, offset: String(p.offset) });
+      byTopic.set(p.topic, list);
+    }
+    const offsets = { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
     if (this.eos) {
       const transaction = await producer.transaction();
       try {
@@ -400,7 +496,9 @@ export class KafkaStreams {
     } else {
       try {
         if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
-        await (this.consumer as Consumer).commitOffsets(offsets.topics[0]!.partitions.map((p) => ({ topic, ...p })));
+        await (this.consumer as Consumer).commitOffsets(
+          offsets.topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
+        );
       } catch (error) {
         this.abandonTask(running, error as Error);
         throw error;

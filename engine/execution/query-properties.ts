@@ -1,0 +1,24 @@
+/**
+ * Streams settings a persistent query takes from the properties in force
+ * when it was created (SET in a script, or a request's streamsProperties),
+ * as ksqlDB passes them on to the query's Kafka Streams config.
+ */
+
+/** Kafka Streams' record cache size: the KIP-770 name first, then the deprecated one; also with ksqlDB's `ksql.streams.` prefix. */
+const CACHE_SETTINGS = ['statestore.cache.max.bytes', 'cache.max.bytes.buffering'];
+
+/** The record cache size a query's properties ask for, or undefined when they say nothing (the runtime's default). */
+export function cacheMaxBytesOf(properties: Readonly<Record<string, unknown>>): number | undefined {
+  for (const name of CACHE_SETTINGS) {
+    for (const key of [name, `ksql.streams.${name}`]) {
+      const value = properties[key];
+      if (value === undefined || value === null || value === '') continue;
+      const bytes = Number(value);
+      if (!Number.isInteger(bytes) || bytes < 0) {
+        throw new Error(`${key} must be a whole number of bytes, not ${JSON.stringify(value)}`);
+      }
+      return bytes;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,111 @@
+/**
+ * A task's input partitions and the order it processes their records in,
+ * as Kafka Streams' PartitionGroup does: fetched records wait in one queue
+ * per partition; the next record is the head with the smallest timestamp
+ * (ties: the partition listed first), and, as KIP-695 says, a partition is
+ * not processed ahead while another partition of the task has an empty
+ * queue but records on the broker not yet fetched (its lag is not known to
+ * be zero). So a record is joined after the table records before it in time,
+ * whichever partition kafkajs fetched first.
+ */
+import type { Headers } from '../processor/record.ts';
+
+export interface BufferedRecord {
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Headers;
+}
+
+interface PartitionQueue {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: BufferedRecord[];
+  /** Index of the head in `records` (a moving start, so taking the head is O(1)). */
+  head: number;
+  /** Next offset to buffer: records below it were buffered already (a re-fetch after a rebalance). */
+  nextOffset: number;
+  /** Next offset to process: what a commit records as consumed. */
+  committable: number;
+  /** The end of the log (high watermark) as last fetched: records from nextOffset to it are lag. */
+  endOffset: number;
+}
+
+export class PartitionGroup {
+  private readonly queues: PartitionQueue[];
+
+  /**
+   * `positions` are the task's partitions, in order, with the offset it
+   * starts processing from and the end of each log when it starts.
+   */
+  constructor(positions: readonly { topic: string; partition: number; offset: number; endOffset: number }[]) {
+    this.queues = positions.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      records: [],
+      head: 0,
+      nextOffset: p.offset,
+      committable: p.offset,
+      endOffset: Math.max(p.offset, p.endOffset),
+    }));
+  }
+
+  /** Buffers fetched records (those already buffered are skipped) and what the fetch said of the log's end. */
+  add(
+    topic: string,
+    partition: number,
+    records: readonly BufferedRecord[],
+    fetchedTo: number,
+    endOffset: number,
+  ): void {
+    const q = this.queue(topic, partition);
+    for (const r of records) {
+      if (r.offset < q.nextOffset) continue;
+      q.records.push(r);
+      q.nextOffset = r.offset + 1;
+    }
+    // Control records and aborted data move the position without a record.
+    q.nextOffset = Math.max(q.nextOffset, fetchedTo);
+    if (q.head === q.records.length) q.committable = Math.max(q.committable, q.nextOffset);
+    q.endOffset = Math.max(endOffset, q.nextOffset);
+  }
+
+  /** The next record to process, or null when none may be processed yet (see the module comment). */
+  next(): { topic: string; partition: number; record: BufferedRecord } | null {
+    let best: PartitionQueue | null = null;
+    for (const q of this.queues) {
+      const head = q.records[q.head];
+      if (head === undefined) {
+        if (q.nextOffset < q.endOffset) return null; // records on the broker, not fetched yet: wait for them
+        continue;
+      }
+      if (best === null || head.timestamp < (best.records[best.head] as BufferedRecord).timestamp) best = q;
+    }
+    if (best === null) return null;
+    const record = best.records[best.head] as BufferedRecord;
+    best.head++;
+    best.committable = best.head === best.records.length ? best.nextOffset : record.offset + 1;
+    if (best.head === best.records.length) {
+      best.records.length = 0;
+      best.head = 0;
+    }
+    return { topic: best.topic, partition: best.partition, record };
+  }
+
+  /** Per partition, the next offset to consume once what was processed is committed. */
+  committableOffsets(): { topic: string; partition: number; offset: number }[] {
+    return this.queues.map((q) => ({ topic: q.topic, partition: q.partition, offset: q.committable }));
+  }
+
+  /** Records fetched but not processed yet. */
+  get buffered(): number {
+    return this.queues.reduce((n, q) => n + q.records.length - q.head, 0);
+  }
+
+  private queue(topic: string, partition: number): PartitionQueue {
+    const q = this.queues.find((x) => x.topic === topic && x.partition === partition);
+    if (q === undefined) throw new Error(`${topic}-${partition} is not an input of this task`);
+    return q;
+  }
+}
