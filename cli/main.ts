@@ -6,7 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { brokerCommand } from '../broker/cli.ts';
 import { UserError } from '../config/index.ts';
-import { connectCommand, schemaRegistryCommand } from '../connect/cli.ts';
+import { connectCommand, connectorsCommand, schemaRegistryCommand } from '../connect/cli.ts';
 import { conformanceCommand, ksqlServerCommand } from '../engine/index.ts';
 import { produceCommand } from '../producers/cli.ts';
 import { stackCommands } from '../stack/cli.ts';
@@ -23,6 +23,7 @@ try {
     .command(ksqlServerCommand)
     .command(schemaRegistryCommand)
     .command(connectCommand)
+    .command(connectorsCommand)
     .command(dashboardCommand)
     .demandCommand(1, 'Name a command; `tally --help` lists them.')
     .strict()

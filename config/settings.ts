@@ -255,6 +255,26 @@ export const SETTINGS = {
       .optional(),
     'turns on SASL/PLAIN on the embedded broker with these user:password pairs',
   ),
+  ksqldbBasicAuthUsers: setting(
+    'TALLY_KSQLDB_BASIC_AUTH_USERS',
+    'ksqldb-basic-auth-users',
+    z
+      .string()
+      .transform((text, ctx) => {
+        const users: Record<string, string> = {};
+        for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
+          const colon = pair.indexOf(':');
+          if (colon <= 0) {
+            ctx.addIssue({ code: 'custom', message: 'must be user:password pairs separated by commas' });
+            return z.NEVER;
+          }
+          users[pair.slice(0, colon).trim()] = pair.slice(colon + 1);
+        }
+        return users;
+      })
+      .optional(),
+    'turns on HTTP basic authentication on the ksqlDB server with these user:password pairs',
+  ),
 
   // Kafka client security, for a remote cluster
   kafkaClientId: setting('KAFKA_CLIENT_ID', 'client-id', nonEmpty.default('tally'), 'Kafka client id'),

@@ -12,6 +12,7 @@
  *   worker/           the Connect worker: REST API, configs and statuses in Kafka, sink task runner, DLQ
  *   storage/          compacted topics read to their end on start (KafkaBasedLog)
  *   connectors/       versioned connector configs (JSON), applied with PUT /connectors/<name>/config
+ *   apply/            `tally connectors apply`: reads connectors/ and PUTs each config (create or update)
  *
  * Contract:
  *   - startSchemaRegistry / startConnectWorker start the services (port 0 picks one) and stop them cleanly.
@@ -19,6 +20,8 @@
  *     to read and write AVRO and JSON_SR records.
  *   - A sink commits a partition's offsets only after PostgreSQL committed the rows read up to them.
  */
+export { type AppliedConnector, applyConnectors } from './apply/apply.ts';
+export { DEFAULT_CONNECTORS_DIR, readConnectorDir } from './apply/connector-files.ts';
 export { type ConnectSchema, createConverter, type SinkRecord } from './converters/index.ts';
 export { parseJdbcSinkConfig } from './jdbc-sink/config.ts';
 export { type RegisteredSchema, SchemaRegistryClient, SchemaRegistryError } from './schema-registry/client.ts';

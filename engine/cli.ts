@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { configOptions, loadConfig, PROJECT_ROOT } from '../config/index.ts';
+import { SchemaRegistryClient } from '../connect/index.ts';
 import { createLogger } from '../logging/index.ts';
 import { runInPool } from './conformance/pool.ts';
 import { findQttFiles, readQttFile } from './conformance/qtt.ts';
@@ -57,6 +58,12 @@ export const ksqlServerCommand: CommandModule = {
       host: config.host,
       port: config.ports.ksqldb,
       logger,
+      // ksql.schema.registry.url: AVRO sinks register `<topic>-key|value` with the stack's registry.
+      schemaRegistry: new SchemaRegistryClient(config.schemaRegistryUrl),
+      // ksql.connect.url: CREATE/SHOW/DESCRIBE/DROP CONNECTOR go to the stack's Connect worker.
+      connectUrl: config.connectUrl,
+      // TALLY_KSQLDB_BASIC_AUTH_USERS: basic authentication on every endpoint but /healthcheck.
+      ...(config.settings.ksqldbBasicAuthUsers && { basicAuthUsers: config.settings.ksqldbBasicAuthUsers }),
     });
     logger.info({ url: server.url, commandTopic: server.server.commandTopic }, 'ksqlDB server ready');
     let stopping = false;

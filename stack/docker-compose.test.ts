@@ -49,7 +49,11 @@ describe('docker-compose.yml', () => {
     };
     for (const [name, service] of Object.entries(services)) {
       const image = service.image ?? '';
-      assert.match(image, /^[\w./-]+:\d+(\.\d+)+(-\d+(\.\d+)+)?$/, `${name} must pin an exact version, not "${image}"`);
+      assert.match(
+        image,
+        /^[\w./-]+:\d+(\.\d+)+(-\d+(\.\d+)+|-alpine)?$/,
+        `${name} must pin an exact version, not "${image}"`,
+      );
       if (expected[name]) assert.equal(image.split(':')[0], expected[name]);
     }
   });
@@ -112,11 +116,35 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
+  it('has ksqlDB write its processing log to a topic with a stream over it (the malformed-vote count reads it)', () => {
+    const env = services['ksqldb-server']?.environment ?? {};
+    assert.equal(String(env.KSQL_KSQL_LOGGING_PROCESSING_TOPIC_AUTO_CREATE), 'true');
+    assert.equal(String(env.KSQL_KSQL_LOGGING_PROCESSING_STREAM_AUTO_CREATE), 'true');
+  });
+
   it('has one-shot services that apply ksql/migrations and connect/connectors', () => {
     for (const name of ['ksql-migrations', 'connectors']) assert.equal(services[name]?.restart, 'no');
     assert.ok(services['ksql-migrations']?.volumes?.includes('./ksql:/ksql:ro'));
     assert.ok(services.connectors?.volumes?.includes('./connect/connectors:/connectors:ro'));
     assert.ok(fs.existsSync(path.join(PROJECT_ROOT, 'ksql', 'ksql-migrations.docker.properties')));
+  });
+
+  it('lets connector configs read the stack-specific URLs through the env config provider', () => {
+    const env = services.connect?.environment ?? {};
+    assert.equal(env.CONNECT_CONFIG_PROVIDERS, 'env');
+    assert.equal(
+      env.CONNECT_CONFIG_PROVIDERS_ENV_CLASS,
+      'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+    );
+    const connectorsDir = path.join(PROJECT_ROOT, 'connect', 'connectors');
+    const files = fs.readdirSync(connectorsDir).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length > 0, 'connect/connectors/ has no connector configs');
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(connectorsDir, file), 'utf8');
+      for (const [, variable] of text.matchAll(/\$\{env:([A-Za-z0-9_]+)\}/g)) {
+        assert.ok(env[variable as string], `${file} reads \${env:${variable}}, which the connect service does not set`);
+      }
+    }
   });
 
   it('keeps data in named volumes', () => {

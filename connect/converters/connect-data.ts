@@ -78,7 +78,19 @@ export function schemaOf(type: ConnectType, optional = false, extra: Partial<Con
   return { type, optional, ...extra };
 }
 
-/** A stable text for a schema, used to tell when a topic's schema changed between records. */
+const fingerprints = new WeakMap<ConnectSchema, string>();
+
+/**
+ * A stable text for a schema, used to tell when a topic's schema changed between records.
+ * Converters hand out one schema object per schema id, so the text is kept per object
+ * (it was a JSON.stringify per record, the sink's largest cost after PostgreSQL).
+ */
 export function schemaFingerprint(schema: ConnectSchema | null): string {
-  return schema === null ? 'null' : JSON.stringify(schema);
+  if (schema === null) return 'null';
+  let text = fingerprints.get(schema);
+  if (text === undefined) {
+    text = JSON.stringify(schema);
+    fingerprints.set(schema, text);
+  }
+  return text;
 }

@@ -10,7 +10,7 @@
  *   org.apache.kafka.connect.converters.ByteArrayConverter raw bytes
  */
 import { SchemaRegistryClient } from '../schema-registry/client.ts';
-import { RegistryDeserializer, type ResolvedSchema } from '../serde/index.ts';
+import { decodePayload, decodeWireFormat, RegistryDeserializer, type ResolvedSchema } from '../serde/index.ts';
 import { avroToConnectSchema, avroValueToConnect } from './avro-data.ts';
 import { type ConnectSchema, DataException, LOGICAL, type SchemaAndValue } from './connect-data.ts';
 import { envelopeSchemaToConnect, jsonSchemaToConnect, jsonValueToConnect } from './json-data.ts';
@@ -70,9 +70,16 @@ export class RegistryConverter implements Converter {
     return found;
   }
 
-  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue> {
+  /** Synchronous once the record's schema id has been seen: no promise per record on the hot path. */
+  toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue> | SchemaAndValue {
     if (bytes === null) return NULL;
-    const { schema, value } = await this.deserializer.deserialize(bytes);
+    const { schemaId, payload } = decodeWireFormat(bytes);
+    const known = this.deserializer.resolvedSchema(schemaId);
+    if (known !== undefined) return this.toConnect(known, decodePayload(known, payload));
+    return this.deserializer.deserialize(bytes).then(({ schema, value }) => this.toConnect(schema, value));
+  }
+
+  private toConnect(schema: ResolvedSchema, value: unknown): SchemaAndValue {
     const { connect, walk } = this.connectSchemaOf(schema);
     if (!walk) return { schema: connect, value };
     return {

@@ -140,7 +140,7 @@ export function parseJdbcSinkConfig(props: Record<string, string>): JdbcSinkConf
   if (deleteEnabled && pkMode !== 'record_key') {
     problems.push('Deletes are only supported for pk.mode record_key (delete.enabled=true)');
   }
-  const quoting = (props['quote.sql.identifiers'] ?? 'always').toLowerCase();
+  const quoting = oneOf('quote.sql.identifiers', ['always', 'never'], 'always');
   const config: JdbcSinkConfig = {
     connectionString,
     connectionUrl,

@@ -21,6 +21,20 @@ export interface TableColumns {
   types: Map<string, string>;
 }
 
+/**
+ * A column's type by field name, else by the name ignoring case, as the
+ * connector's DbStructure finds missing fields: with
+ * quote.sql.identifiers=never PostgreSQL folds ksqlDB's `VOTES` to `votes`,
+ * and that column is the field's, not a missing one.
+ */
+export function columnType(columns: TableColumns, name: string): string | undefined {
+  const exact = columns.types.get(name);
+  if (exact !== undefined) return exact;
+  const lower = name.toLowerCase();
+  for (const [column, type] of columns.types) if (column.toLowerCase() === lower) return type;
+  return undefined;
+}
+
 export class TableManager {
   private readonly tables = new Map<string, TableColumns>();
 
@@ -67,8 +81,8 @@ export class TableManager {
       columns = await this.describe(client, table);
       if (!columns) throw new DataException(`Table ${quoteTable(table, quote)} was created but cannot be found`);
     }
-    const present = columns.types;
-    const missing = fields.allColumns.filter((c) => !present.has(c.name));
+    const existing = columns;
+    const missing = fields.allColumns.filter((c) => columnType(existing, c.name) === undefined);
     if (missing.length > 0) {
       if (!this.config.autoEvolve) {
         throw new DataException(
@@ -90,7 +104,7 @@ export class TableManager {
     const actual = (c: { name: string; schema: StatementColumn['schema'] }) => ({
       name: c.name,
       schema: c.schema,
-      type: known.types.get(c.name) ?? sqlType(c.schema),
+      type: columnType(known, c.name) ?? sqlType(c.schema),
     });
     return { keys: fields.keyColumns.map(actual), nonKeys: fields.valueColumns.map(actual) };
   }

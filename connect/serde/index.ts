@@ -111,6 +111,11 @@ export class RegistryDeserializer {
     return schema;
   }
 
+  /** A schema already fetched, else undefined: lets callers decode without a promise. */
+  resolvedSchema(id: number): ResolvedSchema | undefined {
+    return this.resolved.get(id);
+  }
+
   async deserialize(bytes: Buffer): Promise<Deserialized> {
     const { schemaId, payload } = decodeWireFormat(bytes);
     const schema = this.resolved.get(schemaId) ?? (await this.resolve(schemaId));

@@ -2,6 +2,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { KafkaClientConfig } from '../../config/index.ts';
 import type { Logger } from '../../logging/index.ts';
+import { configProvidersFrom } from './config-providers.ts';
 import { connectRoutes } from './routes.ts';
 import { ConnectWorker } from './worker.ts';
 
@@ -15,6 +16,10 @@ export interface ConnectWorkerServerOptions {
   schemaRegistryUrl: string;
   configTopic?: string;
   statusTopic?: string;
+  /** Worker properties: `config.providers=env` and `config.providers.env.class=...EnvVarConfigProvider`. */
+  workerProps?: Record<string, string>;
+  /** What the env config provider reads; default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface ConnectWorkerServer {
@@ -43,6 +48,7 @@ export async function startConnectWorker(options: ConnectWorkerServerOptions): P
     },
     ...(options.configTopic && { configTopic: options.configTopic }),
     ...(options.statusTopic && { statusTopic: options.statusTopic }),
+    configProviders: configProvidersFrom(options.workerProps ?? {}, options.env ?? process.env),
   });
   // Requests wait until the stored connectors are running again.
   let started: () => void = () => {};

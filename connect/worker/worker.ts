@@ -17,6 +17,7 @@ import { createConverter } from '../converters/index.ts';
 import { ConnectorConfigError } from '../jdbc-sink/config.ts';
 import { KafkaBasedLog } from '../storage/kafka-based-log.ts';
 import { kafkajsClient } from '../storage/kafka-clients.ts';
+import { type ConfigProvider, transformConfig } from './config-providers.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { findPlugin, type SinkConnectorPlugin } from './plugins.ts';
 import { SinkTaskRunner } from './sink-task-runner.ts';
@@ -74,6 +75,8 @@ export interface ConnectWorkerOptions {
   converterDefaults: Record<string, string>;
   configTopic?: string;
   statusTopic?: string;
+  /** `config.providers` by name: `${name:[path:]key}` in a connector config is resolved when its tasks start. */
+  configProviders?: ReadonlyMap<string, ConfigProvider>;
 }
 
 export class ConnectWorker {
@@ -169,8 +172,29 @@ export class ConnectWorker {
     return Array.from({ length: max }, (_, i) => i);
   }
 
-  /** Checks a config before it is stored; an answer of 400 lists every problem. */
-  private validate(name: string, config: Record<string, string>): SinkConnectorPlugin {
+  /** The config with its `${provider:key}` references resolved, as the tasks get it; the raw one is what is stored. */
+  private resolve(config: Record<string, string>): Record<string, string> {
+    const { config: resolved, unresolved } = transformConfig(config, this.options.configProviders ?? new Map());
+    if (unresolved.length > 0) {
+      throw new WorkerError(
+        400,
+        unresolved
+          .map(
+            ({ setting, reference }) =>
+              `${setting} refers to ${reference}, which the worker's config providers cannot resolve: set it in the Connect worker's environment`,
+          )
+          .join('; '),
+      );
+    }
+    return resolved;
+  }
+
+  /** Checks a config before it is stored; an answer of 400 lists every problem. Answers the resolved config. */
+  private validate(
+    name: string,
+    raw: Record<string, string>,
+  ): { plugin: SinkConnectorPlugin; config: Record<string, string> } {
+    const config = this.resolve(raw);
     const className = config['connector.class'];
     if (!className) throw new WorkerError(400, 'Connector config is missing connector.class');
     const plugin = findPlugin(className);
@@ -193,7 +217,7 @@ export class ConnectWorker {
     } catch (error) {
       throw new WorkerError(400, (error as Error).message);
     }
-    return plugin;
+    return { plugin, config };
   }
 
   create(name: string, config: Record<string, string>): Promise<void> {
@@ -279,8 +303,9 @@ export class ConnectWorker {
       return;
     }
     let plugin: SinkConnectorPlugin;
+    let config: Record<string, string>;
     try {
-      plugin = this.validate(runtime.name, runtime.config);
+      ({ plugin, config } = this.validate(runtime.name, runtime.config));
     } catch (error) {
       runtime.state = 'FAILED';
       runtime.trace = (error as Error).stack;
@@ -290,12 +315,17 @@ export class ConnectWorker {
     }
     runtime.state = 'RUNNING';
     runtime.tasks = this.taskCount(runtime.config).map((id) => ({ id, state: 'RUNNING' }));
-    for (const task of runtime.tasks) await this.startTask(runtime, plugin, task);
+    for (const task of runtime.tasks) await this.startTask(runtime, plugin, config, task);
     await this.publishStatus(runtime);
   }
 
-  private async startTask(runtime: ConnectorRuntime, plugin: SinkConnectorPlugin, task: TaskRuntime): Promise<void> {
-    const { config, name } = runtime;
+  private async startTask(
+    runtime: ConnectorRuntime,
+    plugin: SinkConnectorPlugin,
+    config: Record<string, string>,
+    task: TaskRuntime,
+  ): Promise<void> {
+    const { name } = runtime;
     const logger = this.options.logger.child({ connector: name, task: task.id });
     const tolerateErrors = (config['errors.tolerance'] ?? 'none').toLowerCase() === 'all';
     const dlqTopic = config['errors.deadletterqueue.topic.name'];

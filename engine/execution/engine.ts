@@ -186,6 +186,12 @@ export class KsqlEngine {
         throw new AnalysisError(
           'Transient (push and pull) queries need a running server; only persistent queries run here.',
         );
+      case 'createConnector':
+      case 'listConnectors':
+      case 'describeConnector':
+        throw new AnalysisError(
+          'Connector statements need a running server with a Connect URL (ksql.connect.url); the engine has no Connect cluster.',
+        );
     }
   }
 

@@ -190,7 +190,17 @@ export type StatementBody =
   | { readonly kind: 'unset'; readonly name: string }
   | { readonly kind: 'define'; readonly name: string; readonly value: string }
   | { readonly kind: 'undefine'; readonly name: string }
-  | { readonly kind: 'createType'; readonly name: string; readonly type: SqlType; readonly ifNotExists: boolean };
+  | { readonly kind: 'createType'; readonly name: string; readonly type: SqlType; readonly ifNotExists: boolean }
+  /** CREATE SOURCE|SINK CONNECTOR: the WITH clause's keys as written (quoted), values as text. */
+  | {
+      readonly kind: 'createConnector';
+      readonly type: 'SOURCE' | 'SINK';
+      readonly name: string;
+      readonly ifNotExists: boolean;
+      readonly properties: ReadonlyMap<string, string>;
+    }
+  | { readonly kind: 'listConnectors'; readonly scope: 'ALL' | 'SOURCE' | 'SINK' }
+  | { readonly kind: 'describeConnector'; readonly name: string };
 
 /** A statement with its text (for the metastore and messages) and where it starts. */
 export type Statement = StatementBody & { readonly text: string; readonly pos: Position };

@@ -252,6 +252,9 @@ class Parser {
       return { kind: 'terminate', queryId: this.identifier() };
     }
     if (this.acceptWord('SHOW') || this.acceptWord('LIST')) {
+      if (this.acceptWord('CONNECTORS')) return { kind: 'listConnectors', scope: 'ALL' };
+      if (this.acceptWord('SOURCE', 'CONNECTORS')) return { kind: 'listConnectors', scope: 'SOURCE' };
+      if (this.acceptWord('SINK', 'CONNECTORS')) return { kind: 'listConnectors', scope: 'SINK' };
       const what = this.identifier();
       if (what === 'QUERIES' || what === 'STREAMS' || what === 'TABLES' || what === 'TOPICS' || what === 'FUNCTIONS') {
         const extended = this.acceptWord('EXTENDED');
@@ -260,6 +263,10 @@ class Parser {
       return { kind: 'show', what, extended: this.acceptWord('EXTENDED') };
     }
     if (this.acceptWord('DESCRIBE')) {
+      if (this.isWord('CONNECTOR') && this.peek(1).kind !== 'eof' && !this.isSymbol(';', this.peek(1))) {
+        this.i++;
+        return { kind: 'describeConnector', name: this.identifier() };
+      }
       if (this.acceptWord('FUNCTION'))
         return { kind: 'describe', what: 'FUNCTION', name: this.identifier(), extended: false };
       if (this.acceptWord('STREAMS'))
@@ -305,6 +312,14 @@ class Parser {
   }
 
   private create(): StatementBody {
+    for (const type of ['SOURCE', 'SINK'] as const) {
+      if (this.acceptWord(type, 'CONNECTOR')) {
+        const ifNotExists = this.acceptWord('IF', 'NOT', 'EXISTS');
+        const name = this.identifier();
+        this.expectWord('WITH');
+        return { kind: 'createConnector', type, name, ifNotExists, properties: this.connectorProperties() };
+      }
+    }
     const orReplace = this.acceptWord('OR', 'REPLACE');
     const readOnly = this.acceptWord('SOURCE');
     if (this.acceptWord('TYPE')) {
@@ -363,6 +378,20 @@ class Parser {
       const key = this.identifier().toUpperCase();
       this.expectSymbol('=');
       props.set(key, this.propertyValue());
+    } while (this.acceptSymbol(','));
+    this.expectSymbol(')');
+    return props;
+  }
+
+  /** A connector's settings: keys are Connect's names, kept as written when quoted ("connector.class" or 'topics'). */
+  private connectorProperties(): Map<string, string> {
+    const props = new Map<string, string>();
+    this.expectSymbol('(');
+    do {
+      const key = this.tok.kind === 'string' ? this.stringLiteral() : this.identifier();
+      this.expectSymbol('=');
+      const value = this.propertyValue();
+      props.set(key, value === null ? '' : String(value));
     } while (this.acceptSymbol(','));
     this.expectSymbol(')');
     return props;

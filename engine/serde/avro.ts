@@ -4,8 +4,10 @@
  *   [magic 0x00][schema id: int32 BE][Avro binary body]
  *
  * The writer schema is derived from the columns as ksqlDB does (a record
- * `io.confluent.ksql.avro_schemas.KsqlDataSourceSchema` of optional fields);
- * the reader looks the writer's schema up by id.
+ * `io.confluent.ksql.avro_schemas.KsqlDataSourceSchema` of optional fields,
+ * or a single key column's optional type alone) and registered under the
+ * topic's subject, `<topic>-key` or `<topic>-value`; the reader looks the
+ * writer's schema up by id.
  */
 import avro from 'avsc';
 import { type Serde, SerializationError } from '../../topology/index.ts';
@@ -132,22 +134,41 @@ function fromAvro(value: unknown, type: SqlType): unknown {
 }
 
 interface AvroCodec {
-  encode(row: Row): Buffer;
+  encode(topic: string, row: Row): Buffer;
   decode(topic: string, bytes: Buffer): Row;
 }
 
-function codec(columns: readonly Column[], options: FormatOptions, unwrapped: boolean): AvroCodec {
-  const registry: SchemaRegistryClient = options.registry ?? fallbackRegistry;
-  const schema = unwrapped
+/** A key's single column is written unwrapped, as ksqlDB writes AVRO keys; a value's only with WRAP_SINGLE_VALUE=false. */
+function isUnwrapped(columns: readonly Column[], options: FormatOptions, isKey: boolean): boolean {
+  return columns.length === 1 && (isKey || options.wrapSingleValue === false);
+}
+
+/**
+ * The schema text the AVRO serde registers for these columns under
+ * `<topic>-key` or `<topic>-value`: what a server with a remote registry
+ * registers ahead of the query that writes the topic.
+ */
+export function avroWriterSchemaText(columns: readonly Column[], options: FormatOptions, isKey: boolean): string {
+  const schema = isUnwrapped(columns, options, isKey)
     ? optional(avroType((columns[0] as Column).type, 'KsqlDataSourceSchema'))
     : avroSchemaFor(columns, options.schemaName);
-  const writer = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: false });
-  const text = JSON.stringify(schema);
-  let id: number | null = null;
+  return JSON.stringify(schema);
+}
+
+function codec(columns: readonly Column[], options: FormatOptions, isKey: boolean): AvroCodec {
+  const registry: SchemaRegistryClient = options.registry ?? fallbackRegistry;
+  const unwrapped = isUnwrapped(columns, options, isKey);
+  const text = avroWriterSchemaText(columns, options, isKey);
+  const writer = avro.Type.forSchema(JSON.parse(text) as avro.Schema, { wrapUnions: false });
+  const ids = new Map<string, number>();
   const readers = new Map<number, avro.Type>();
   return {
-    encode(row) {
-      id ??= registry.register(`engine-${text.length}-${hash(text)}`, 'AVRO', text);
+    encode(topic, row) {
+      let id = ids.get(topic);
+      if (id === undefined) {
+        id = registry.register(`${topic}-${isKey ? 'key' : 'value'}`, 'AVRO', text);
+        ids.set(topic, id);
+      }
       const value = unwrapped
         ? toAvro(row[(columns[0] as Column).name], (columns[0] as Column).type)
         : Object.fromEntries(columns.map((c) => [c.name, toAvro(row[c.name], c.type)]));
@@ -178,26 +199,20 @@ function codec(columns: readonly Column[], options: FormatOptions, unwrapped: bo
   };
 }
 
-function hash(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  return h >>> 0;
-}
-
 export function avroValueSerde(columns: readonly Column[], options: FormatOptions): Serde<Row> {
-  const c = codec(columns, options, columns.length === 1 && options.wrapSingleValue === false);
+  const c = codec(columns, options, false);
   return {
-    serialize: (_topic, row) => (row === null ? null : c.encode(row)),
+    serialize: (topic, row) => (row === null ? null : c.encode(topic, row)),
     deserialize: (topic, bytes) => (bytes === null ? null : c.decode(topic, bytes)),
   };
 }
 
 export function avroKeySerde(columns: readonly Column[], options: FormatOptions): Serde<KeyValues> {
-  const c = codec(columns, options, columns.length === 1);
+  const c = codec(columns, options, true);
   return {
-    serialize: (_topic, key) => {
+    serialize: (topic, key) => {
       if (key === null) return null;
-      return c.encode(Object.fromEntries(columns.map((col, i) => [col.name, key[i] ?? null])));
+      return c.encode(topic, Object.fromEntries(columns.map((col, i) => [col.name, key[i] ?? null])));
     },
     deserialize: (topic, bytes) => {
       if (bytes === null) return null;

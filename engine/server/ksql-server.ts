@@ -13,7 +13,9 @@ import type { DataSource } from '../metastore/metastore.ts';
 import type { Statement } from '../parser/ast.ts';
 import { substituteVariables } from '../parser/lexer.ts';
 import { parseStatements } from '../parser/parser.ts';
+import { type ProcessingLogRecord, processingLogTopic, processingLogValue } from '../processing-log/processing-log.ts';
 import { CommandTopic, commandTopicName } from './command-topic.ts';
+import { ConnectExecutor } from './connect-executor.ts';
 import {
   currentStatus,
   ERROR_CODES,
@@ -26,6 +28,7 @@ import {
   sourceList,
 } from './entities.ts';
 import { QueryRunner } from './query-runner.ts';
+import { type RegistryHttpClient, RemoteSchemaRegistry } from './remote-schema-registry.ts';
 
 export const KSQL_VERSION = '8.0.0';
 
@@ -38,6 +41,10 @@ export interface KsqlServerOptions {
   readonly logger: Logger;
   /** Per-query record cache; 0 emits every update. */
   readonly cacheMaxBytes?: number;
+  /** ksql.schema.registry.url's client (connect/'s SchemaRegistryClient); without it, an in-memory registry. */
+  readonly schemaRegistry?: RegistryHttpClient;
+  /** ksql.connect.url: where CREATE/SHOW/DESCRIBE/DROP CONNECTOR go; without it they fail. */
+  readonly connectUrl?: string;
 }
 
 /** The statements ksqlDB distributes through the command topic. */
@@ -52,7 +59,7 @@ const DISTRIBUTED = new Set<Statement['kind']>([
 ]);
 
 export class KsqlServer {
-  readonly engine = new KsqlEngine();
+  readonly engine: KsqlEngine;
   readonly serviceId: string;
   private readonly kafka: Kafka;
   private readonly admin: Admin;
@@ -63,9 +70,18 @@ export class KsqlServer {
   private queue: Promise<unknown> = Promise.resolve();
   private running = false;
   private readonly failedQueries = new Map<string, string>();
+  private readonly registry: RemoteSchemaRegistry | undefined;
+  private readonly connect: ConnectExecutor | undefined;
 
   private constructor(private readonly options: KsqlServerOptions) {
     this.serviceId = options.serviceId ?? 'default_';
+    this.registry = options.schemaRegistry && new RemoteSchemaRegistry(options.schemaRegistry);
+    this.connect = options.connectUrl === undefined ? undefined : new ConnectExecutor(options.connectUrl);
+    // As ksqlDB with ksql.logging.processing.stream.auto.create: KSQL_PROCESSING_LOG exists from the start.
+    this.engine = new KsqlEngine({
+      config: { 'ksql.service.id': this.serviceId, 'ksql.logging.processing.stream.auto.create': 'true' },
+      ...(this.registry && { schemaRegistry: this.registry }),
+    });
     this.kafka = new Kafka({
       clientId: `ksql-${this.serviceId}`,
       brokers: [...options.bootstrapServers],
@@ -85,7 +101,10 @@ export class KsqlServer {
         options.logger.error({ queryId, err: error }, 'persistent query failed');
       },
     });
-    this.engine.processingLog.onRecord((r) => options.logger.warn(r, 'processing log'));
+    this.engine.processingLog.onRecord((r) => {
+      options.logger.warn(r, 'processing log');
+      this.writeProcessingLog(r);
+    });
   }
 
   /** Connects, replays the command topic and resumes every persistent query. */
@@ -94,9 +113,35 @@ export class KsqlServer {
     await server.admin.connect();
     await server.producer.connect();
     await server.commands.start();
+    await server.createProcessingLogTopic();
     await server.replay();
     server.running = true;
     return server;
+  }
+
+  get processingLogTopic(): string {
+    return processingLogTopic(this.serviceId);
+  }
+
+  /** ksqlDB's ksql.logging.processing.topic.auto.create: one partition, created on start if missing. */
+  private async createProcessingLogTopic(): Promise<void> {
+    const topic = this.processingLogTopic;
+    if ((await this.admin.listTopics()).includes(topic)) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+    });
+  }
+
+  /** Each processing log entry as a record on the processing log topic, in order (the producer is idempotent). */
+  private writeProcessingLog(record: ProcessingLogRecord): void {
+    this.producer
+      .send({
+        topic: this.processingLogTopic,
+        acks: -1,
+        messages: [{ key: null, value: JSON.stringify(processingLogValue(record)), timestamp: String(record.time) }],
+      })
+      .catch((err: unknown) => this.options.logger.error({ err }, 'could not write to the processing log topic'));
   }
 
   get isRunning(): boolean {
@@ -108,14 +153,20 @@ export class KsqlServer {
   }
 
   private async replay(): Promise<void> {
+    // Replayed statements read the registry: without it they would be skipped, so the start fails instead.
+    await this.registry?.ensureReachable();
     for (const command of await this.commands.readAll()) {
       try {
-        for (const statement of this.parse(command.statement)) this.engine.executeStatement(statement);
+        for (const statement of this.parse(command.statement)) {
+          await this.registry?.beforeStatement(statement, this.engine.metastore);
+          this.engine.executeStatement(statement, command.streamsProperties);
+        }
       } catch (error) {
         // ksqlDB skips a command that no longer executes rather than refusing to start.
         this.options.logger.error({ command: command.commandId, err: error }, 'command could not be replayed');
       }
     }
+    await this.registry?.beforeQueries(this.engine.queries(), this.engine.metastore);
     await this.runner.reconcile(this.engine.queries());
   }
 
@@ -184,6 +235,7 @@ export class KsqlServer {
         return sourceDescription(s.text, source, metastore, await this.partitionsOf(source.topic), s.extended);
       }
       case 'insertValues': {
+        await this.registry?.beforeStatement(s, metastore);
         const { inserted } = this.engine.executeStatement(s);
         if (inserted) {
           await this.producer.send({
@@ -197,6 +249,21 @@ export class KsqlServer {
       default:
         break;
     }
+    if (
+      s.kind === 'createConnector' ||
+      s.kind === 'listConnectors' ||
+      s.kind === 'describeConnector' ||
+      (s.kind === 'drop' && s.type === 'CONNECTOR')
+    ) {
+      if (this.connect === undefined) {
+        throw new KsqlRequestError(
+          ERROR_CODES.badStatement,
+          'This server has no Kafka Connect cluster to manage connectors: set ksql.connect.url (CONNECT_URL)',
+          s.text,
+        );
+      }
+      return this.connect.execute(s as Parameters<ConnectExecutor['execute']>[0]);
+    }
     if (!DISTRIBUTED.has(s.kind)) {
       const result = this.engine.executeStatement(s);
       return s.kind === 'set' || s.kind === 'unset'
@@ -204,9 +271,13 @@ export class KsqlServer {
         : null;
     }
     await this.checkTopics(s);
+    await this.registry?.beforeStatement(s, metastore);
     const dropped = s.kind === 'drop' ? metastore.source(s.name)?.topic : undefined;
-    const result = this.engine.executeStatement(s);
+    // The request's properties (a client's SET) go with the query, as its streams settings.
+    const result = this.engine.executeStatement(s, streamsProperties);
     await this.createTopics(s, result.queryId);
+    // Sink schemas are registered before the command is recorded, as ksqlDB's SchemaRegisterInjector does.
+    await this.registry?.beforeQueries(this.engine.queries(), metastore);
     const commandId = commandIdOf(s);
     const sequenceNumber = await this.commands.append(commandId, s.text, streamsProperties);
     await this.runner.reconcile(this.engine.queries());

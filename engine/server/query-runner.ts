@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { KafkaStreams, type StreamsState } from '../../topology/index.ts';
+import { cacheMaxBytesOf } from '../execution/query-properties.ts';
 import type { PersistentQuery } from '../metastore/metastore.ts';
 import type { ProcessingLogger } from '../processing-log/processing-log.ts';
 
@@ -54,11 +55,13 @@ export class QueryRunner {
 
   private async start(query: PersistentQuery): Promise<void> {
     const applicationId = this.applicationId(query.id);
+    // A SET 'cache.max.bytes.buffering' in force when the query was created wins over the server's default.
+    const cacheMaxBytes = cacheMaxBytesOf(query.properties) ?? this.options.cacheMaxBytes;
     const streams = new KafkaStreams(query.topology, {
       applicationId,
       bootstrapServers: this.options.bootstrapServers,
       stateDir: path.join(this.options.stateDir, 'queries'),
-      ...(this.options.cacheMaxBytes !== undefined && { cacheMaxBytes: this.options.cacheMaxBytes }),
+      ...(cacheMaxBytes !== undefined && { cacheMaxBytes }),
       // Records a query cannot read are skipped and logged, as ksqlDB's processing log does.
       processingLog: (entry) => this.options.processingLog.fromTopology(query.id, entry),
     });

@@ -103,11 +103,29 @@ test('a CTAS counting by key runs on Kafka, is listed and described, and resumes
     assert.equal(log[0]?.kind, 'deserialization');
     assert.equal(log[0]?.topic, 'votes');
     assert.equal(log[0]?.offset, 3);
+    // ... and on the processing log topic in ksqlDB's shape, which the KSQL_PROCESSING_LOG stream reads.
+    const logTopic = await collect('default_ksql_processing_log');
+    await until(() => (logTopic.get('')?.length ?? 0) > 0, 'the processing log record');
+    const entry = logTopic.get('')?.[0] as Answer;
+    assert.equal(entry.level, 'ERROR');
+    assert.equal(entry.logger, 'processing.CTAS_PER_CANDIDATE_0.KsqlTopic.Source.deserializer');
+    assert.equal(entry.message.type, 0);
+    assert.equal(entry.message.deserializationError.topic, 'votes');
+    assert.equal(entry.message.deserializationError.target, 'value');
+    assert.equal(entry.message.recordProcessingError, null);
 
     const listed = await ksql(server, 'SHOW STREAMS; SHOW TABLES; LIST QUERIES; DESCRIBE per_candidate;');
     assert.equal(listed.status, 200, JSON.stringify(listed.body));
     const [streams, tables, queries, described] = listed.body;
     assert.deepEqual(streams.streams, [
+      {
+        type: 'STREAM',
+        name: 'KSQL_PROCESSING_LOG',
+        topic: 'default_ksql_processing_log',
+        keyFormat: 'KAFKA',
+        valueFormat: 'JSON',
+        isWindowed: false,
+      },
       { type: 'STREAM', name: 'VOTES', topic: 'votes', keyFormat: 'KAFKA', valueFormat: 'JSON', isWindowed: false },
     ]);
     assert.equal(tables['@type'], 'tables');
@@ -200,7 +218,11 @@ test('errors answer ksqlDB shapes: statement_error 40001 with the entities befor
 
     const dropped = await ksql(server, 'DROP STREAM ok_stream DELETE TOPIC; SHOW STREAMS;');
     assert.equal(dropped.body[0].commandId, 'stream/OK_STREAM/drop');
-    assert.deepEqual(dropped.body[1].streams, []);
+    // The processing log stream is defined on start, as ksqlDB does, and stays.
+    assert.deepEqual(
+      dropped.body[1].streams.map((x: { name: string; topic: string }) => [x.name, x.topic]),
+      [['KSQL_PROCESSING_LOG', 'errors_ksql_processing_log']],
+    );
     const admin = kafka.admin();
     await admin.connect();
     await until(async () => !(await admin.listTopics()).includes('ok_topic'), 'ok_topic deleted');

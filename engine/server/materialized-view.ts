@@ -1,0 +1,101 @@
+/**
+ * A table materialized for pull queries: the table's topic read from the
+ * start (read_committed, so exactly what the materializing query committed)
+ * into a map from key to row, kept in step as the query writes on. Lookups
+ * by key read one entry; key ranges use a sorted index of the keys, rebuilt
+ * when keys have come or gone since the last range query.
+ */
+import type { KafkaMessage } from 'kafkajs';
+import type { DataSource } from '../metastore/metastore.ts';
+import type { Row } from '../types/schema.ts';
+import { type SourceDecoder, sourceDecoder } from './source-records.ts';
+import { compareKeys, type KeyLookup } from './transient-query.ts';
+
+interface Entry {
+  readonly keyValues: readonly unknown[];
+  row: Row;
+}
+
+export class MaterializedView {
+  private readonly entries = new Map<string, Entry>();
+  private readonly decode: SourceDecoder;
+  /** Keys sorted by their first column, for ranges; null when keys changed since it was built. */
+  private sorted: Entry[] | null = null;
+
+  constructor(readonly source: DataSource) {
+    this.decode = sourceDecoder(source);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Applies one partition's batch of the table's topic. */
+  apply(partition: number, messages: readonly KafkaMessage[]): void {
+    for (const message of messages) {
+      const record = this.decode(partition, message);
+      if (record === null) continue;
+      if (record.row === null) {
+        if (this.entries.delete(record.id)) this.sorted = null;
+        continue;
+      }
+      const existing = this.entries.get(record.id);
+      if (existing !== undefined) existing.row = record.row;
+      else {
+        this.entries.set(record.id, { keyValues: record.keyValues, row: record.row });
+        this.sorted = null;
+      }
+    }
+  }
+
+  /** The row stored under a key id (see keyString). */
+  get(id: string): Row | undefined {
+    return this.entries.get(id)?.row;
+  }
+
+  /** The rows a lookup selects: exact keys, a range of the first key column, or every row. */
+  *rows(lookup: KeyLookup | null, keyId: (key: readonly unknown[]) => string): Iterable<Row> {
+    if (lookup === null) {
+      for (const entry of this.entries.values()) yield entry.row;
+      return;
+    }
+    if (lookup.kind === 'keys') {
+      for (const key of lookup.keys) {
+        const row = this.entries.get(keyId(key))?.row;
+        if (row !== undefined) yield row;
+      }
+      return;
+    }
+    const sorted = this.index();
+    let i = lookup.low === null ? 0 : lowerBound(sorted, lookup.low);
+    if (lookup.low !== null && !lookup.lowInclusive) {
+      while (i < sorted.length && compareKeys((sorted[i] as Entry).keyValues[0], lookup.low) === 0) i++;
+    }
+    for (; i < sorted.length; i++) {
+      const entry = sorted[i] as Entry;
+      if (lookup.high !== null) {
+        const c = compareKeys(entry.keyValues[0], lookup.high);
+        if (c > 0 || (c === 0 && !lookup.highInclusive)) break;
+      }
+      yield entry.row;
+    }
+  }
+
+  private index(): Entry[] {
+    if (this.sorted === null) {
+      this.sorted = [...this.entries.values()].sort((a, b) => compareKeys(a.keyValues[0], b.keyValues[0]));
+    }
+    return this.sorted;
+  }
+}
+
+function lowerBound(sorted: readonly Entry[], value: unknown): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys((sorted[mid] as Entry).keyValues[0], value) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,83 @@
+/**
+ * A running push query (EMIT CHANGES): it receives the decoded records of
+ * its source's feed, keeps those its WHERE clause passes, projects them and
+ * hands them to its sink (the HTTP response), until LIMIT, /close-query, or
+ * the client going away closes it.
+ */
+import type { Row } from '../types/schema.ts';
+import type { FeedSubscriber } from './source-feed.ts';
+import type { SourceRecord } from './source-records.ts';
+import type { TransientQuery } from './transient-query.ts';
+
+export interface PushSink {
+  row(values: unknown[]): void;
+  /** A table row was deleted: its key with null values. */
+  tombstone(values: unknown[]): void;
+  /** LIMIT rows have been sent; the query has closed. */
+  limitReached(): void;
+  /** Closed by /close-query, by the server stopping, or by a failure (with its message). */
+  closed(error?: string): void;
+}
+
+export class PushQuery implements FeedSubscriber {
+  private sent = 0;
+  private done = false;
+  private readonly keyNames: readonly string[];
+
+  constructor(
+    readonly id: string,
+    readonly query: TransientQuery,
+    private readonly sink: PushSink,
+    private readonly onClose: (query: PushQuery) => void,
+  ) {
+    this.keyNames = query.source.schema.key.map((c) => c.name);
+  }
+
+  get isClosed(): boolean {
+    return this.done;
+  }
+
+  onRecord(record: SourceRecord | null): boolean {
+    if (this.done) return false;
+    if (record === null) return true;
+    if (record.row === null) {
+      const row: Row = {};
+      this.keyNames.forEach((name, i) => {
+        row[name] = record.keyValues[i] ?? null;
+      });
+      if (this.query.where !== null && !this.keyOnlyPasses(row)) return true;
+      this.sink.tombstone(this.query.project(row));
+    } else {
+      if (this.query.where !== null && !this.query.where(record.row)) return true;
+      this.sink.row(this.query.project(record.row));
+    }
+    this.sent++;
+    if (this.query.limit !== null && this.sent >= this.query.limit) {
+      this.finish();
+      this.sink.limitReached();
+      return false;
+    }
+    return true;
+  }
+
+  /** A deleted row has only its key: it is sent when the filter passes on the key alone or cannot tell. */
+  private keyOnlyPasses(row: Row): boolean {
+    try {
+      return (this.query.where as (row: Row) => boolean)(row);
+    } catch {
+      return true;
+    }
+  }
+
+  /** Closes the query (idempotent); the sink hears of it unless `quiet`. */
+  close(error?: string, quiet = false): void {
+    if (this.done) return;
+    this.finish();
+    if (!quiet) this.sink.closed(error);
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.onClose(this);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * A push query with joins, aggregations, windows or PARTITION BY, run as
+ * ksqlDB runs transient queries: a topology of its own (planned as a
+ * persistent query would be), here in a TopologyTestDriver fed with the raw
+ * records of its sources' shared feeds. Each output record is a row (a
+ * table's update, or a delete for a null value) sent to the sink in the
+ * SELECT's column order, until LIMIT, /close-query or the client going away.
+ */
+import { type Serde, type TestOutputTopic, type Topology, TopologyTestDriver } from '../../topology/index.ts';
+import type { KsqlEngine } from '../execution/engine.ts';
+import type { DataSource } from '../metastore/metastore.ts';
+import type { LogicalPlan } from '../planner/logical-plan.ts';
+import { buildTopology, windowSpecSerde } from '../planner/physical-plan.ts';
+import { type AnyKey, isWindowed } from '../planner/processors.ts';
+import { keySerde, valueSerde } from '../serde/formats.ts';
+import type { Row } from '../types/schema.ts';
+import type { PushSink } from './push-query.ts';
+import type { FeedSubscriber } from './source-feed.ts';
+import type { KafkaMessageLike } from './source-records.ts';
+import type { TransientQuery } from './transient-query.ts';
+
+const SINK_TOPIC = '__transient_sink';
+
+const raw: Serde<Buffer> = {
+  serialize: (_topic, value) => value,
+  deserialize: (_topic, bytes) => bytes,
+};
+
+export class TopologyPushQuery {
+  private readonly driver: TopologyTestDriver;
+  private readonly output: TestOutputTopic<AnyKey, Row>;
+  private readonly inputs = new Map<string, ReturnType<TopologyTestDriver['createInputTopic']>>();
+  private readonly plan: LogicalPlan;
+  private sent = 0;
+  private done = false;
+  /** One subscriber per distinct source topic, for its feed. */
+  readonly subscribers = new Map<DataSource, FeedSubscriber>();
+
+  constructor(
+    readonly id: string,
+    readonly query: TransientQuery,
+    engine: KsqlEngine,
+    private readonly sink: PushSink,
+    private readonly onClose: (query: TopologyPushQuery) => void,
+  ) {
+    this.plan = query.plan as LogicalPlan;
+    const plan = this.plan;
+    const topology: Topology = buildTopology(
+      plan,
+      {
+        topic: SINK_TOPIC,
+        keyFormat: 'JSON',
+        valueFormat: 'JSON',
+        keyOptions: {},
+        valueOptions: {},
+        timestampColumn: null,
+        timestampFormat: null,
+      },
+      { queryId: id, log: engine.processingLog, config: engine.config },
+    );
+    this.driver = new TopologyTestDriver(topology, { applicationId: id, config: engine.config });
+    this.output = this.driver.createOutputTopic(
+      SINK_TOPIC,
+      windowSpecSerde(keySerde('JSON', plan.schema.key), plan.window),
+      valueSerde('JSON', plan.schema.value),
+    );
+    for (const ref of plan.sources) {
+      const topic = ref.source.topic;
+      if (!this.inputs.has(topic)) this.inputs.set(topic, this.driver.createInputTopic(topic, raw, raw));
+      if (![...this.subscribers.keys()].some((s) => s.topic === topic)) {
+        const input = this.inputs.get(topic);
+        this.subscribers.set(ref.source, {
+          onRecord: (_record, _partition, message) => this.onMessage(input, message),
+        });
+      }
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.done;
+  }
+
+  private onMessage(
+    input: ReturnType<TopologyTestDriver['createInputTopic']> | undefined,
+    message: KafkaMessageLike,
+  ): boolean {
+    if (this.done || input === undefined) return !this.done;
+    input.pipeInput(message.key, message.value, Number(message.timestamp));
+    for (const record of this.output.readRecordsToList()) {
+      const key = record.key;
+      const keyValues = (isWindowed(key) ? key.key : key) ?? [];
+      const row: Row = {};
+      this.plan.schema.key.forEach((c, i) => {
+        row[c.name] = keyValues[i] ?? null;
+      });
+      if (isWindowed(key)) {
+        row.WINDOWSTART = key.window.start;
+        row.WINDOWEND = key.window.end;
+      }
+      if (record.value === null) {
+        if (this.plan.resultType === 'TABLE') this.sink.tombstone(this.query.project(row));
+        else continue;
+      } else {
+        Object.assign(row, record.value);
+        this.sink.row(this.query.project(row));
+      }
+      this.sent++;
+      if (this.query.limit !== null && this.sent >= this.query.limit) {
+        this.finish();
+        this.sink.limitReached();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  close(error?: string, quiet = false): void {
+    if (this.done) return;
+    this.finish();
+    if (!quiet) this.sink.closed(error);
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.driver.close();
+    this.onClose(this);
+  }
+}
