@@ -55,6 +55,12 @@ interface RunningTask {
   readonly group: PartitionGroup;
 }
 
+/** A ListOffsets of a topic, shared by the tasks that need one started after their records arrived. */
+interface LogEndsRequest {
+  readonly startedAt: number;
+  readonly ends: Promise<Map<number, number>>;
+}
+
 export class KafkaStreams {
   private readonly config: ResolvedConfig;
   private readonly eos: boolean;
@@ -70,6 +76,9 @@ export class KafkaStreams {
   private assigned = new Map<string, TaskId>();
   private pendingAssignment: Record<string, number[]> | null = null;
   private inBatch = false;
+  /** When the consumer's last fetch completed: what its batches are known to be on the broker by. */
+  private lastFetchAt = 0;
+  private readonly logEndRequests = new Map<string, LogEndsRequest>();
   /** Batches and drains run one at a time, in arrival order. */
   private work: Promise<unknown> = Promise.resolve();
   private stateDir: string | null = null;
@@ -219,6 +228,10 @@ export class KafkaStreams {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment));
     consumer.on(consumer.events.REBALANCING, () => {
       if (this.currentState === 'RUNNING') this.setState('REBALANCING');
+    });
+    // Batches handled after this completed fetch were on the broker by then (PartitionGroup's `at`).
+    consumer.on(consumer.events.FETCH, () => {
+      this.lastFetchAt = performance.now();
     });
     consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => {
       if (payload.batchSize === 0) this.onFilteredBatch(payload);
@@ -376,6 +389,7 @@ export class KafkaStreams {
    */
   private async partitionGroup(topics: readonly string[], partition: number): Promise<PartitionGroup> {
     const admin = this.admin as Admin;
+    const knownAt = performance.now();
     const committed = await admin.fetchOffsets({ groupId: this.config.applicationId, topics: [...topics] });
     const positions = [];
     for (const topic of topics) {
@@ -385,7 +399,7 @@ export class KafkaStreams {
       const start = offset === undefined || Number(offset.offset) < 0 ? Number(end?.low ?? 0) : Number(offset.offset);
       positions.push({ topic, partition, offset: start, endOffset: Number(end?.high ?? 0) });
     }
-    return new PartitionGroup(positions);
+    return new PartitionGroup(positions, knownAt);
   }
 
   private taskOf(topic: string, partition: number): RunningTask | undefined {
@@ -411,6 +425,7 @@ export class KafkaStreams {
       records,
       Number(batch.lastOffset()) + 1,
       Number(batch.highWatermark),
+      this.lastFetchAt,
     );
     await this.drain(running);
   }
@@ -419,15 +434,47 @@ export class KafkaStreams {
   private async drain(running: RunningTask): Promise<void> {
     const { task, group } = running;
     let processed = 0;
-    for (let next = group.next(); next !== null; next = group.next()) {
-      const { topic, partition, record: r } = next;
-      task.process(topic, partition, r.offset, r.timestamp, r.headers, r.key, r.value);
-      task.maybePunctuateStreamTime();
-      processed++;
-    }
+    do {
+      for (let next = group.next(); next !== null; next = group.next()) {
+        const { topic, partition, record: r } = next;
+        task.process(topic, partition, r.offset, r.timestamp, r.headers, r.key, r.value);
+        task.maybePunctuateStreamTime();
+        processed++;
+      }
+    } while (await this.confirmLogEnds(group));
     task.maybePunctuateSystemTime();
     await this.commit(running, group.committableOffsets());
     this.processed += processed;
+  }
+
+  /**
+   * Asks the broker where the logs of the partitions holding the task end
+   * (PartitionGroup.unconfirmed); false when none holds it. One request per
+   * topic serves every task whose records arrived before it started.
+   */
+  private async confirmLogEnds(group: PartitionGroup): Promise<boolean> {
+    const waiting = group.unconfirmed();
+    if (waiting.length === 0) return false;
+    for (const topic of new Set(waiting.map((w) => w.topic))) {
+      const { startedAt, ends } = this.logEndsSince(topic, group.newestArrival());
+      const byPartition = await ends;
+      for (const w of waiting) {
+        if (w.topic === topic) group.confirm(topic, w.partition, byPartition.get(w.partition) ?? 0, startedAt);
+      }
+    }
+    return true;
+  }
+
+  private logEndsSince(topic: string, since: number): LogEndsRequest {
+    const cached = this.logEndRequests.get(topic);
+    if (cached !== undefined && cached.startedAt > since) return cached;
+    const startedAt = performance.now();
+    const ends = (this.admin as Admin)
+      .fetchTopicOffsets(topic)
+      .then((offsets) => new Map(offsets.map((o) => [o.partition, Number(o.high)])));
+    const request = { startedAt, ends };
+    this.logEndRequests.set(topic, request);
+    return request;
   }
 
   /**
@@ -443,6 +490,7 @@ export class KafkaStreams {
       [],
       Number(payload.lastOffset) + 1,
       Number(payload.highWatermark),
+      this.lastFetchAt,
     );
     void this.exclusive(async () => {
       if (this.tasks.get(taskName(running.id)) !== running || this.inBatch) return;
