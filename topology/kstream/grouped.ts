@@ -13,7 +13,7 @@ import { Stores } from '../state/stores.ts';
 import { type Change, changeSerde } from './change.ts';
 import type { BuilderState } from './internal.ts';
 import type { KStream } from './kstream.ts';
-import { KTable, windowStoreGetter } from './ktable.ts';
+import { KTable, type WindowInfo, windowStoreGetter } from './ktable.ts';
 import type { Materialized, Named } from './options.ts';
 import {
   type Aggregator,
@@ -24,7 +24,7 @@ import {
   TableAggregateProcessor,
   TableReduceProcessor,
 } from './processors/aggregate.ts';
-import { storeGetter, type TableNodeState } from './processors/table.ts';
+import { storeGetter, type TableNodeState, type ValueGetterSupplier } from './processors/table.ts';
 import { type Merger, SessionWindowAggregateProcessor, TimeWindowAggregateProcessor } from './processors/windowed.ts';
 import type { SessionWindows, TimeWindows } from './windows.ts';
 
@@ -85,6 +85,24 @@ export class KGroupedStream<K, V> {
     };
   }
 
+  /**
+   * @internal Names an aggregation of this stream (store first, then the
+   * repartition if any, then the node, as Kafka Streams numbers them) and
+   * resolves its serdes.
+   */
+  target<VA>(
+    prefix: string,
+    materialized: Materialized<K, VA> & Named,
+    defaultValueSerde: Serde<VA> | null,
+    what: string,
+  ): AggregationTarget<K, VA> {
+    const storeName = materialized.storeName ?? this.b.newName(`${prefix.slice(0, -1)}-STATE-STORE-`);
+    const { node, keySerde, sourceTopics } = this.input(storeName);
+    const name = materialized.name ?? this.b.newName(prefix);
+    const valueSerde = this.b.valueSerde(materialized.valueSerde ?? defaultValueSerde, `${what} ${name}`);
+    return { storeName, name, node, keySerde, valueSerde, sourceTopics };
+  }
+
   /** @internal */
   get builder(): BuilderState {
     return this.b;
@@ -101,31 +119,16 @@ export class KGroupedStream<K, V> {
     defaultValueSerde: Serde<VA> | null | undefined,
     supplier: (storeName: string, state: TableNodeState) => ProcessorSupplier<K, V, K, Change<VA>>,
   ): KTable<K, VA> {
-    const storeName = materialized.storeName ?? this.b.newName(`${prefix.slice(0, -1)}-STATE-STORE-`);
-    const { node, keySerde, sourceTopics } = this.input(storeName);
-    const name = materialized.name ?? this.b.newName(prefix);
-    const valueSerde = this.b.valueSerde(
-      materialized.valueSerde ?? (defaultValueSerde as Serde<VA> | null),
-      `aggregation ${name}`,
-    );
-    const state: TableNodeState = { sendOldValues: false, storeName };
-    this.b.topology.addProcessor(name, supplier(storeName, state), node);
-    this.b.topology.addStateStore(
-      this.b.keyValueStore(storeName, materialized.keySerde ?? keySerde, valueSerde, materialized),
-      name,
-    );
-    return new KTable(
-      this.b,
-      name,
-      keySerde,
-      valueSerde,
-      sourceTopics,
-      'aggregate',
+    const t = this.target(prefix, materialized, (defaultValueSerde as Serde<VA> | null) ?? null, 'aggregation');
+    const state: TableNodeState = { sendOldValues: false, storeName: t.storeName };
+    const store = this.b.keyValueStore(t.storeName, materialized.keySerde ?? t.keySerde, t.valueSerde, materialized);
+    return aggregateTable(this.b, t.name, t.node, supplier(t.storeName, state), store, {
+      keySerde: t.keySerde,
+      valueSerde: t.valueSerde,
+      sourceTopics: t.sourceTopics,
       state,
-      () => storeGetter(storeName),
-      [],
-      null,
-    );
+      getter: () => storeGetter(t.storeName),
+    });
   }
 }
 
@@ -161,12 +164,13 @@ export class TimeWindowedKStream<K, V> {
     initializer: Initializer<VA> | null,
     aggregator: Aggregator<K, V, VA>,
   ): KTable<Windowed<K>, VA> {
-    const b = this.grouped.builder;
     const windows = this.windows;
-    const storeName = materialized.storeName ?? b.newName(`${prefix.slice(0, -1)}-STATE-STORE-`);
-    const { node, keySerde, sourceTopics } = this.grouped.input(storeName);
-    const name = materialized.name ?? b.newName(prefix);
-    const valueSerde = b.valueSerde(materialized.valueSerde ?? defaultValueSerde, `windowed aggregation ${name}`);
+    const { storeName, name, node, keySerde, valueSerde, sourceTopics } = this.grouped.target(
+      prefix,
+      materialized,
+      defaultValueSerde,
+      'windowed aggregation',
+    );
     const retention = Math.max(materialized.retentionMs ?? 0, windows.sizeMs + windows.graceMs);
     const supplier = materialized.persistent
       ? Stores.persistentWindowStore(storeName, retention, windows.sizeMs, false)
@@ -175,24 +179,20 @@ export class TimeWindowedKStream<K, V> {
     if (materialized.caching !== false) store.withCachingEnabled();
     if (materialized.logging === false) store.withLoggingDisabled();
     const state: TableNodeState = { sendOldValues: false, storeName };
-    b.topology.addProcessor(
+    return aggregateTable(
+      this.grouped.builder,
       name,
-      () => new TimeWindowAggregateProcessor<K, V, VA>(storeName, windows, initializer, aggregator, state),
       node,
-    );
-    b.topology.addStateStore(store as unknown as StoreBuilder<StateStore>, name);
-    return new KTable<Windowed<K>, VA>(
-      b,
-      name,
-      timeWindowedSerde(keySerde, windows.sizeMs),
-      valueSerde,
-      sourceTopics,
-      'aggregate',
-      state,
-      () => windowStoreGetter<K, VA>(storeName),
-      [],
-      null,
-      { closeAfterMs: windows.graceMs },
+      () => new TimeWindowAggregateProcessor<K, V, VA>(storeName, windows, initializer, aggregator, state),
+      store as unknown as StoreBuilder<StateStore>,
+      {
+        keySerde: timeWindowedSerde(keySerde, windows.sizeMs),
+        valueSerde,
+        sourceTopics,
+        state,
+        getter: () => windowStoreGetter<K, VA>(storeName),
+        windowInfo: { closeAfterMs: windows.graceMs },
+      },
     );
   }
 }
@@ -236,12 +236,13 @@ export class SessionWindowedKStream<K, V> {
     aggregator: Aggregator<K, V, VA>,
     merger: Merger<K, VA>,
   ): KTable<Windowed<K>, VA> {
-    const b = this.grouped.builder;
     const windows = this.windows;
-    const storeName = materialized.storeName ?? b.newName(`${prefix.slice(0, -1)}-STATE-STORE-`);
-    const { node, keySerde, sourceTopics } = this.grouped.input(storeName);
-    const name = materialized.name ?? b.newName(prefix);
-    const valueSerde = b.valueSerde(materialized.valueSerde ?? defaultValueSerde, `session aggregation ${name}`);
+    const { storeName, name, node, keySerde, valueSerde, sourceTopics } = this.grouped.target(
+      prefix,
+      materialized,
+      defaultValueSerde,
+      'session aggregation',
+    );
     const retention = Math.max(materialized.retentionMs ?? 0, windows.gapMs + windows.graceMs);
     const supplier = materialized.persistent
       ? Stores.persistentSessionStore(storeName, retention)
@@ -249,26 +250,22 @@ export class SessionWindowedKStream<K, V> {
     const store = Stores.sessionStoreBuilder(supplier, materialized.keySerde ?? keySerde, valueSerde);
     if (materialized.logging === false) store.withLoggingDisabled();
     const state: TableNodeState = { sendOldValues: false, storeName };
-    b.topology.addProcessor(
+    return aggregateTable(
+      this.grouped.builder,
       name,
-      () => new SessionWindowAggregateProcessor<K, V, VA>(storeName, windows, initializer, aggregator, merger, state),
       node,
-    );
-    b.topology.addStateStore(store as unknown as StoreBuilder<StateStore>, name);
-    return new KTable<Windowed<K>, VA>(
-      b,
-      name,
-      sessionWindowedSerde(keySerde),
-      valueSerde,
-      sourceTopics,
-      'aggregate',
-      state,
-      () => {
-        throw new Error(`session aggregation ${name} cannot be looked up by key yet`);
+      () => new SessionWindowAggregateProcessor<K, V, VA>(storeName, windows, initializer, aggregator, merger, state),
+      store as unknown as StoreBuilder<StateStore>,
+      {
+        keySerde: sessionWindowedSerde(keySerde),
+        valueSerde,
+        sourceTopics,
+        state,
+        getter: () => {
+          throw new Error(`session aggregation ${name} cannot be looked up by key yet`);
+        },
+        windowInfo: { closeAfterMs: windows.gapMs + windows.graceMs },
       },
-      [],
-      null,
-      { closeAfterMs: windows.gapMs + windows.graceMs },
     );
   }
 }
@@ -333,22 +330,56 @@ export class KGroupedTable<K, V> {
     const name = materialized.name ?? b.newName(prefix);
     const aggSerde = b.valueSerde(materialized.valueSerde ?? defaultValueSerde, `aggregation ${name}`);
     const state: TableNodeState = { sendOldValues: false, storeName };
-    b.topology.addProcessor(name, supplier(storeName, state), node);
-    b.topology.addStateStore(
-      b.keyValueStore(storeName, materialized.keySerde ?? this.keySerde, aggSerde, materialized),
-      name,
-    );
-    return new KTable(
-      b,
-      name,
-      this.keySerde,
-      aggSerde,
-      [topic],
-      'aggregate',
+    const store = b.keyValueStore(storeName, materialized.keySerde ?? this.keySerde, aggSerde, materialized);
+    return aggregateTable(b, name, node, supplier(storeName, state), store, {
+      keySerde: this.keySerde,
+      valueSerde: aggSerde,
+      sourceTopics: [topic],
       state,
-      () => storeGetter(storeName),
-      [],
-      null,
-    );
+      getter: () => storeGetter(storeName),
+    });
   }
+}
+
+/** Where an aggregation of a grouped stream reads from, and what it is named. */
+interface AggregationTarget<K, VA> {
+  readonly storeName: string;
+  readonly name: string;
+  readonly node: string;
+  readonly keySerde: Serde<K>;
+  readonly valueSerde: Serde<VA>;
+  readonly sourceTopics: readonly string[];
+}
+
+/** Adds an aggregation's processor and store and returns the table of its results. */
+function aggregateTable<KIn, VIn, KT, VA>(
+  b: BuilderState,
+  name: string,
+  parent: string,
+  processor: ProcessorSupplier<KIn, VIn, KT, Change<VA>>,
+  store: StoreBuilder<StateStore>,
+  table: {
+    keySerde: Serde<KT>;
+    valueSerde: Serde<VA>;
+    sourceTopics: readonly string[];
+    state: TableNodeState;
+    getter: () => ValueGetterSupplier<KT, VA>;
+    windowInfo?: WindowInfo;
+  },
+): KTable<KT, VA> {
+  b.topology.addProcessor(name, processor, parent);
+  b.topology.addStateStore(store, name);
+  return new KTable<KT, VA>(
+    b,
+    name,
+    table.keySerde,
+    table.valueSerde,
+    table.sourceTopics,
+    'aggregate',
+    table.state,
+    table.getter,
+    [],
+    null,
+    table.windowInfo ?? null,
+  );
 }

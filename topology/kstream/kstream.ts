@@ -195,23 +195,25 @@ export class KStream<K, V> {
 
   /** Always routes the stream through an internal topic `<name>-repartition`. */
   repartition(repartitioned: Repartitioned<K, V> = {}): KStream<K, V> {
-    const named = repartitioned.name !== undefined;
-    const base = repartitioned.name ?? this.b.newName('KSTREAM-REPARTITION-');
-    const keySerde = this.b.keySerde(repartitioned.keySerde ?? this.keySerde, `repartition ${base}`);
-    const valueSerde = this.b.valueSerde(repartitioned.valueSerde ?? this.valueSerde, `repartition ${base}`);
-    const { node, topic } = this.b.repartition(
-      this.node,
-      base,
-      keySerde as Serde<unknown>,
-      valueSerde as Serde<unknown>,
-      named,
+    return this.throughRepartition(
+      repartitioned.name ?? this.b.newName('KSTREAM-REPARTITION-'),
+      repartitioned.name !== undefined,
+      repartitioned.keySerde ?? null,
+      repartitioned.valueSerde ?? null,
     );
-    return new KStream(this.b, node, keySerde, valueSerde, [topic], false);
   }
 
   /** @internal This stream, repartitioned first if its key changed. */
   partitioned(base: string, named: boolean, keySerde: Serde<K> | null, valueSerde: Serde<V> | null): KStream<K, V> {
-    if (!this.repartitionRequired) return this;
+    return this.repartitionRequired ? this.throughRepartition(base, named, keySerde, valueSerde) : this;
+  }
+
+  private throughRepartition(
+    base: string,
+    named: boolean,
+    keySerde: Serde<K> | null,
+    valueSerde: Serde<V> | null,
+  ): KStream<K, V> {
     const ks = this.b.keySerde(keySerde ?? this.keySerde, `repartition ${base}`);
     const vs = this.b.valueSerde(valueSerde ?? this.valueSerde, `repartition ${base}`);
     const { node, topic } = this.b.repartition(this.node, base, ks as Serde<unknown>, vs as Serde<unknown>, named);
@@ -290,9 +292,7 @@ export class KStream<K, V> {
     windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
     streamJoined?: StreamJoined<K, V, VO>,
   ): KStream<K, VR> {
-    return other instanceof KTable
-      ? this.tableJoin(other, joiner, false, windowsOrJoined as Joined<K, V, VO> | undefined)
-      : this.streamJoin(other, joiner, windowsOrJoined as JoinWindows, streamJoined ?? {}, false, false);
+    return this.joinWith(other, joiner, windowsOrJoined, streamJoined, false);
   }
 
   leftJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR>, joined?: Joined<K, V, VO>): KStream<K, VR>;
@@ -308,9 +308,7 @@ export class KStream<K, V> {
     windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
     streamJoined?: StreamJoined<K, V, VO>,
   ): KStream<K, VR> {
-    return other instanceof KTable
-      ? this.tableJoin(other, joiner, true, windowsOrJoined as Joined<K, V, VO> | undefined)
-      : this.streamJoin(other, joiner, windowsOrJoined as JoinWindows, streamJoined ?? {}, true, false);
+    return this.joinWith(other, joiner, windowsOrJoined, streamJoined, true);
   }
 
   outerJoin<VO, VR>(
@@ -320,6 +318,19 @@ export class KStream<K, V> {
     joined: StreamJoined<K, V, VO> = {},
   ): KStream<K, VR> {
     return this.streamJoin(other, joiner, windows, joined, true, true);
+  }
+
+  /** join and leftJoin: with a table, or with a stream within a window. */
+  private joinWith<VO, VR>(
+    other: KTable<K, VO> | KStream<K, VO>,
+    joiner: ValueJoiner<V, VO, VR>,
+    windowsOrJoined: JoinWindows | Joined<K, V, VO> | undefined,
+    streamJoined: StreamJoined<K, V, VO> | undefined,
+    leftJoin: boolean,
+  ): KStream<K, VR> {
+    return other instanceof KTable
+      ? this.tableJoin(other, joiner, leftJoin, windowsOrJoined as Joined<K, V, VO> | undefined)
+      : this.streamJoin(other, joiner, windowsOrJoined as JoinWindows, streamJoined ?? {}, leftJoin, false);
   }
 
   private tableJoin<VO, VR>(

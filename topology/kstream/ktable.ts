@@ -280,12 +280,11 @@ export class KTable<K, V> {
     );
     topology.addProcessor(mergeName, () => new PassThroughProcessor(), thisName, otherName);
     topology.requireCopartitioned([...this.sourceTopics, ...other.sourceTopics]);
-    this.b.onBuildConnect(() => {
-      topology.connectProcessorAndStateStores([thisName], ...otherGetter.storeNames);
-      topology.connectProcessorAndStateStores([otherName], ...thisGetter.storeNames);
-    });
+    this.connectGetters(thisName, otherGetter, otherName, thisGetter);
     const keySerde = materialized?.keySerde ?? this.keySerde;
     const valueSerde = materialized?.valueSerde ?? null;
+    let node = mergeName;
+    let getter = () => tableJoinGetter(thisGetter, otherGetter, joiner, kind);
     if (materialized?.storeName !== undefined) {
       // A named result keeps its own store, fed by a pass-through after the merge.
       const storeName = materialized.storeName;
@@ -299,31 +298,35 @@ export class KTable<K, V> {
       state.storeName = storeName;
       topology.addProcessor(materializer, () => new TableMapValuesProcessor<K, VR, VR>((v) => v, state), mergeName);
       topology.addStateStore(builder, materializer);
-      return new KTable(
-        this.b,
-        materializer,
-        keySerde,
-        valueSerde,
-        [...this.sourceTopics, ...other.sourceTopics],
-        'join',
-        state,
-        () => storeGetter<K, VR>(storeName),
-        [this as KTable<unknown, unknown>, other as KTable<unknown, unknown>],
-        null,
-      );
+      node = materializer;
+      getter = () => storeGetter<K, VR>(storeName);
     }
     return new KTable(
       this.b,
-      mergeName,
+      node,
       keySerde,
       valueSerde,
       [...this.sourceTopics, ...other.sourceTopics],
       'join',
       state,
-      () => tableJoinGetter(thisGetter, otherGetter, joiner, kind),
+      getter,
       [this as KTable<unknown, unknown>, other as KTable<unknown, unknown>],
       null,
     );
+  }
+
+  /** At build time, connects each side of a two-table join to the stores the other side's getter reads. */
+  private connectGetters(
+    thisNode: string,
+    otherGetter: ValueGetterSupplier<unknown, unknown>,
+    otherNode: string,
+    thisGetter: ValueGetterSupplier<unknown, unknown>,
+  ): void {
+    const topology = this.b.topology;
+    this.b.onBuildConnect(() => {
+      topology.connectProcessorAndStateStores([thisNode], ...otherGetter.storeNames);
+      topology.connectProcessorAndStateStores([otherNode], ...thisGetter.storeNames);
+    });
   }
 
   /**
@@ -365,10 +368,7 @@ export class KTable<K, V> {
     this.enableSendingOldValues(true);
     const mergeName = `${base}-merge`;
     topology.addProcessor(mergeName, () => new PassThroughProcessor(), leftName, rightName);
-    this.b.onBuildConnect(() => {
-      topology.connectProcessorAndStateStores([leftName], ...otherGetter.storeNames);
-      topology.connectProcessorAndStateStores([rightName], ...thisGetter.storeNames);
-    });
+    this.connectGetters(leftName, otherGetter, rightName, thisGetter);
     return new KTable<K, VR>(
       this.b,
       mergeName,

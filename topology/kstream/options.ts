@@ -9,39 +9,36 @@ import type { TimestampExtractor } from '../processor/timestamp.ts';
 import type { StreamPartitioner } from '../processor/topology.ts';
 import type { Serde } from '../serde/serde.ts';
 
-export interface Consumed<K, V> {
+/** The serdes most options carry; each falls back to the builder's default. */
+export interface KeyValueSerdes<K, V> {
   readonly keySerde?: Serde<K>;
   readonly valueSerde?: Serde<V>;
+}
+
+export interface Named {
+  readonly name?: string;
+}
+
+export interface Consumed<K, V> extends KeyValueSerdes<K, V>, Named {
   readonly timestampExtractor?: TimestampExtractor;
-  readonly name?: string;
 }
 
-export interface Produced<K, V> {
-  readonly keySerde?: Serde<K>;
-  readonly valueSerde?: Serde<V>;
+export interface Produced<K, V> extends KeyValueSerdes<K, V>, Named {
   readonly partitioner?: StreamPartitioner;
-  readonly name?: string;
 }
 
-export interface Grouped<K, V> {
-  readonly keySerde?: Serde<K>;
-  readonly valueSerde?: Serde<V>;
+export interface Grouped<K, V> extends KeyValueSerdes<K, V> {
   /** Names the repartition topic `<name>-repartition` and its nodes. */
   readonly name?: string;
 }
 
-export interface Repartitioned<K, V> {
-  readonly keySerde?: Serde<K>;
-  readonly valueSerde?: Serde<V>;
-  readonly name?: string;
+export interface Repartitioned<K, V> extends KeyValueSerdes<K, V>, Named {
   readonly partitions?: number;
 }
 
-export interface Materialized<K, V> {
+export interface Materialized<K, V> extends KeyValueSerdes<K, V> {
   /** Names the store (and its changelog `<application.id>-<name>-changelog`); generated when absent. */
   readonly storeName?: string;
-  readonly keySerde?: Serde<K>;
-  readonly valueSerde?: Serde<V>;
   /** lmdb on disk instead of memory. */
   readonly persistent?: boolean;
   /** Default true; only has an effect when the runtime has caching on. */
@@ -52,16 +49,11 @@ export interface Materialized<K, V> {
   readonly retentionMs?: number;
 }
 
-export interface Joined<K, V, VO> {
-  readonly keySerde?: Serde<K>;
-  readonly valueSerde?: Serde<V>;
+export interface Joined<K, V, VO> extends KeyValueSerdes<K, V>, Named {
   readonly otherValueSerde?: Serde<VO>;
-  readonly name?: string;
 }
 
-export interface StreamJoined<K, V, VO> {
-  readonly keySerde?: Serde<K>;
-  readonly valueSerde?: Serde<V>;
+export interface StreamJoined<K, V, VO> extends KeyValueSerdes<K, V> {
   readonly otherValueSerde?: Serde<VO>;
   /** Base name of the processors. */
   readonly name?: string;
@@ -69,8 +61,4 @@ export interface StreamJoined<K, V, VO> {
   readonly storeName?: string;
   readonly persistent?: boolean;
   readonly logging?: boolean;
-}
-
-export interface Named {
-  readonly name?: string;
 }

@@ -109,20 +109,30 @@ class NodeInstance implements ProcessorContext<unknown, unknown> {
     const task = this.task;
     const saved = task.currentTimestamp;
     const savedHeaders = task.currentHeaders;
+    // Usually the record keeps the timestamp and headers of the one being processed: nothing to set or restore
+    // (children restore what they change themselves).
+    if (record.timestamp === saved && record.headers === savedHeaders) {
+      this.toChildren(record, childName);
+      return;
+    }
     task.currentTimestamp = record.timestamp;
     task.currentHeaders = record.headers;
     try {
-      if (childName !== undefined) {
-        const child = this.childByName.get(childName);
-        if (child === undefined) throw new StreamsError(`processor ${this.spec.name} has no child named ${childName}`);
-        child.process(record);
-      } else {
-        const children = this.children;
-        for (let i = 0; i < children.length; i++) (children[i] as NodeInstance).process(record);
-      }
+      this.toChildren(record, childName);
     } finally {
       task.currentTimestamp = saved;
       task.currentHeaders = savedHeaders;
+    }
+  }
+
+  private toChildren(record: Record<unknown, unknown>, childName: string | undefined): void {
+    if (childName !== undefined) {
+      const child = this.childByName.get(childName);
+      if (child === undefined) throw new StreamsError(`processor ${this.spec.name} has no child named ${childName}`);
+      child.process(record);
+    } else {
+      const children = this.children;
+      for (let i = 0; i < children.length; i++) (children[i] as NodeInstance).process(record);
     }
   }
 

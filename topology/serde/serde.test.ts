@@ -22,6 +22,31 @@ describe('serdes', () => {
     }
   });
 
+  it('writes int64 at an offset, and refuses an offset or a value that does not fit', () => {
+    const out = Buffer.alloc(12, 0xaa);
+    writeInt64(out, 2, -(2 ** 40) - 5);
+    assert.equal(out.readBigInt64BE(2), BigInt(-(2 ** 40) - 5));
+    assert.deepEqual([out[0], out[1], out[10], out[11]], [0xaa, 0xaa, 0xaa, 0xaa]);
+    assert.equal(readInt64(out, 2), -(2 ** 40) - 5);
+    assert.throws(() => writeInt64(out, 5, 1), RangeError);
+    assert.throws(() => readInt64(out, -1), RangeError);
+    assert.throws(() => writeInt64(out, 0, 2 ** 64), RangeError);
+  });
+
+  it('reads and writes strings as UTF-8, short ASCII keys and others alike', () => {
+    const s = Serdes.String();
+    for (const text of ['', 'c1', 'abcdefghijkl', 'abcdefghijklm', 'héllo', '✓✓', 'x'.repeat(300), '\u0000z']) {
+      const bytes = s.serialize('t', text) as Buffer;
+      assert.deepEqual(bytes, Buffer.from(text, 'utf8'));
+      assert.equal(s.deserialize('t', bytes), text);
+    }
+    // Bytes that are not valid UTF-8 read as Buffer#toString reads them.
+    const invalid = Buffer.from([0x61, 0xff, 0x62]);
+    assert.equal(s.deserialize('t', invalid), invalid.toString('utf8'));
+    const windowedKey = timeWindowedSerde(s, 10).serialize('t', windowed('héllo', 20, 30)) as Buffer;
+    assert.deepEqual(windowedKey.subarray(0, -8), Buffer.from('héllo', 'utf8'));
+  });
+
   it('keeps null as null both ways (tombstones are not errors)', () => {
     for (const serde of [Serdes.String(), Serdes.Json(), Serdes.Integer(), Serdes.Long(), Serdes.Double()]) {
       assert.equal(serde.serialize('t', null), null);

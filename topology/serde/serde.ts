@@ -6,6 +6,8 @@
  * error), and `deserialize` throws on bytes it cannot read; the runtime turns
  * that throw into a processing-log entry and skips the record.
  */
+// Buffer from its module: the global Buffer is a getter, and these functions run for every record.
+import { Buffer } from 'node:buffer';
 import type { Headers } from '../processor/record.ts';
 
 export interface Serde<T> {
@@ -26,9 +28,55 @@ export class SerializationError extends Error {
 
 const stringSerde: Serde<string> = {
   topicIndependent: true,
-  serialize: (_topic, value) => (value === null ? null : Buffer.from(value, 'utf8')),
-  deserialize: (_topic, bytes) => (bytes === null ? null : bytes.toString('utf8')),
+  serialize: (_topic, value) => {
+    if (value === null) return null;
+    const out = Buffer.allocUnsafe(utf8Length(value));
+    writeUtf8(value, out, 0);
+    return out;
+  },
+  deserialize: (_topic, bytes) => (bytes === null ? null : utf8String(bytes)),
 };
+
+/** Up to this many bytes, a string built in JavaScript is flat (V8 makes cons strings from 13 characters). */
+export const SHORT_STRING_BYTES = 12;
+
+/**
+ * UTF-8 bytes as a string. A short ASCII key (the usual record key) is built
+ * in JavaScript: crossing into C++ for Buffer#toString costs more than the
+ * decoding. toString() without arguments is UTF-8 and skips Buffer's
+ * encoding lookup.
+ */
+/** UTF-8 length of a string; a short ASCII one is measured in JavaScript (see utf8String). */
+export function utf8Length(value: string): number {
+  return isShortAscii(value) ? value.length : Buffer.byteLength(value, 'utf8');
+}
+
+/** Writes a string as UTF-8 at `at` (room for utf8Length(value) bytes is the caller's). */
+export function writeUtf8(value: string, out: Buffer, at: number): void {
+  if (!isShortAscii(value)) {
+    out.write(value, at, 'utf8');
+    return;
+  }
+  for (let i = 0; i < value.length; i++) out[at + i] = value.charCodeAt(i);
+}
+
+function isShortAscii(value: string): boolean {
+  if (value.length > SHORT_STRING_BYTES) return false;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+export function utf8String(bytes: Buffer): string {
+  const n = bytes.length;
+  if (n > SHORT_STRING_BYTES) return bytes.toString();
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i] as number;
+    if (c > 0x7f) return bytes.toString();
+    out += String.fromCharCode(c);
+  }
+  return out;
+}
 
 const bytesSerde: Serde<Buffer> = {
   topicIndependent: true,
@@ -43,7 +91,7 @@ function jsonSerde<T = unknown>(): Serde<T> {
     deserialize: (topic, bytes) => {
       if (bytes === null) return null;
       try {
-        return JSON.parse(bytes.toString('utf8')) as T;
+        return JSON.parse(bytes.toString()) as T; // toString() without arguments: UTF-8, without the encoding lookup
       } catch (error) {
         throw new SerializationError(`malformed JSON on topic ${topic}: ${(error as Error).message}`);
       }
@@ -108,15 +156,42 @@ const doubleSerde: Serde<number> = {
   },
 };
 
-/** Writes a safe integer as a big-endian int64 without going through BigInt. */
+/**
+ * Writes a safe integer as a big-endian int64 without going through BigInt.
+ * Byte by byte: Buffer's writeInt32BE/readInt32BE check their arguments on
+ * every call, and these run several times per record in every store.
+ */
 export function writeInt64(out: Buffer, offset: number, value: number): void {
+  if (offset < 0 || offset + 8 > out.length) throw new RangeError(`int64 at ${offset} is outside ${out.length} bytes`);
   const high = Math.floor(value / 0x1_0000_0000);
-  out.writeInt32BE(high, offset);
-  out.writeUInt32BE(value - high * 0x1_0000_0000, offset + 4);
+  if (high > 0x7fff_ffff || high < -0x8000_0000) throw new RangeError(`${value} does not fit in an int64`);
+  const low = value - high * 0x1_0000_0000;
+  out[offset] = high >>> 24;
+  out[offset + 1] = high >>> 16;
+  out[offset + 2] = high >>> 8;
+  out[offset + 3] = high;
+  out[offset + 4] = low >>> 24;
+  out[offset + 5] = low >>> 16;
+  out[offset + 6] = low >>> 8;
+  out[offset + 7] = low;
 }
 
 export function readInt64(bytes: Buffer, offset: number): number {
-  return bytes.readInt32BE(offset) * 0x1_0000_0000 + bytes.readUInt32BE(offset + 4);
+  if (offset < 0 || offset + 8 > bytes.length) {
+    throw new RangeError(`int64 at ${offset} is outside ${bytes.length} bytes`);
+  }
+  const high =
+    ((bytes[offset] as number) << 24) |
+    ((bytes[offset + 1] as number) << 16) |
+    ((bytes[offset + 2] as number) << 8) |
+    (bytes[offset + 3] as number);
+  const low =
+    (((bytes[offset + 4] as number) << 24) |
+      ((bytes[offset + 5] as number) << 16) |
+      ((bytes[offset + 6] as number) << 8) |
+      (bytes[offset + 7] as number)) >>>
+    0;
+  return high * 0x1_0000_0000 + low;
 }
 
 /** The built-in serdes, named after Kafka's `Serdes` factory methods. */

@@ -6,8 +6,10 @@
  *
  * A time-window end is not on the wire: the reader knows the window size.
  */
+// Buffer from its module: the global Buffer is a getter, and these functions run for every record.
+import { Buffer } from 'node:buffer';
 import type { Headers } from '../processor/record.ts';
-import { readInt64, type Serde, SerializationError, writeInt64 } from './serde.ts';
+import { readInt64, type Serde, Serdes, SerializationError, utf8Length, writeInt64, writeUtf8 } from './serde.ts';
 
 /** A window's bounds in epoch milliseconds: time windows are [start, end), session windows [start, end]. */
 export interface Window {
@@ -26,9 +28,18 @@ export function windowed<K>(key: K, start: number, end: number): Windowed<K> {
 
 /** Reads and writes time-windowed keys; `windowSizeMs` restores the window end when reading. */
 export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs = Number.MAX_SAFE_INTEGER): Serde<Windowed<K>> {
+  const stringKeys = inner === (Serdes.String() as Serde<unknown>);
   return {
     serialize(topic: string, value: Windowed<K> | null, headers?: Headers): Buffer | null {
       if (value === null) return null;
+      if (stringKeys && typeof value.key === 'string') {
+        // A string key is written straight into the windowed key: one buffer instead of two.
+        const length = utf8Length(value.key);
+        const out = Buffer.allocUnsafe(length + 8);
+        writeUtf8(value.key, out, 0);
+        writeInt64(out, length, value.window.start);
+        return out;
+      }
       const key = inner.serialize(topic, value.key, headers) ?? EMPTY;
       const out = Buffer.allocUnsafe(key.length + 8);
       key.copy(out, 0);

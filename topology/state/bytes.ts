@@ -2,10 +2,31 @@
  * Binary keys as Map keys: a latin1 string has one UTF-16 code unit per
  * byte, so it is a lossless Map key whose `<` order is unsigned byte order.
  */
-import { readInt64, writeInt64 } from '../serde/serde.ts';
+// Buffer from its module: the global Buffer is a getter, and these functions run for every record.
+import { Buffer } from 'node:buffer';
+import { readInt64, SHORT_STRING_BYTES, writeInt64 } from '../serde/serde.ts';
 
 export function keyId(key: Buffer): string {
-  return key.toString('latin1');
+  const n = key.length;
+  // A short key is converted in JavaScript: cheaper than the call into C++ (see utf8String).
+  if (n > SHORT_STRING_BYTES) return key.toString('latin1');
+  let id = '';
+  for (let i = 0; i < n; i++) id += String.fromCharCode(key[i] as number);
+  return id;
+}
+
+/** keyId of the last buffer asked about, kept: a read and then a write of one key convert it once. */
+export class KeyIdCache {
+  private lastKey: Buffer | null = null;
+  private lastId = '';
+
+  of(key: Buffer): string {
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastId = keyId(key);
+    }
+    return this.lastId;
+  }
 }
 
 export function keyFromId(id: string): Buffer {
@@ -25,11 +46,22 @@ export function withTimestamp(prefix: Buffer, timestamp: number): Buffer {
  * [key][window start: int64][sequence number: int32].
  */
 export function windowStoreKey(key: Buffer, windowStart: number, seqnum: number): Buffer {
-  const out = Buffer.allocUnsafe(key.length + 12);
-  key.copy(out, 0);
-  writeInt64(out, key.length, windowStart);
-  out.writeInt32BE(seqnum, key.length + 8);
+  const n = key.length;
+  const out = Buffer.allocUnsafe(n + 12);
+  copyBytes(key, out, 0);
+  writeInt64(out, n, windowStart);
+  out[n + 8] = seqnum >>> 24;
+  out[n + 9] = seqnum >>> 16;
+  out[n + 10] = seqnum >>> 8;
+  out[n + 11] = seqnum;
   return out;
+}
+
+/** Copies all of `source` into `target` at `at`; Buffer#copy costs more than a byte loop for a short key. */
+export function copyBytes(source: Buffer, target: Buffer, at: number): void {
+  const n = source.length;
+  if (n > 64) source.copy(target, at);
+  else for (let i = 0; i < n; i++) target[at + i] = source[i] as number;
 }
 
 export function parseWindowStoreKey(bytes: Buffer): { key: Buffer; windowStart: number; seqnum: number } {
@@ -44,7 +76,7 @@ export function parseWindowStoreKey(bytes: Buffer): { key: Buffer; windowStart: 
 /** Session store keys: [key][end: int64][start: int64]. */
 export function sessionStoreKey(key: Buffer, start: number, end: number): Buffer {
   const out = Buffer.allocUnsafe(key.length + 16);
-  key.copy(out, 0);
+  copyBytes(key, out, 0);
   writeInt64(out, key.length, end);
   writeInt64(out, key.length + 8, start);
   return out;

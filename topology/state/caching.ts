@@ -7,7 +7,14 @@
  * Streams, evicting a dirty entry flushes every dirty entry of that cache.
  */
 import { keyFromId, keyId, windowStoreKey } from './bytes.ts';
-import type { BytesEntry, KeyValueBytesStore, StoreContext, WindowBytesEntry, WindowBytesStore } from './store.ts';
+import type {
+  BytesEntry,
+  KeyValueBytesStore,
+  StateStore,
+  StoreContext,
+  WindowBytesEntry,
+  WindowBytesStore,
+} from './store.ts';
 
 /** Called for each flushed entry: the new value, the value it replaced in the store, and the put's record timestamp. */
 export type BytesFlushListener = (
@@ -76,13 +83,17 @@ class LruCache {
   }
 }
 
-export class CachingKeyValueStore implements KeyValueBytesStore {
-  private readonly cache: LruCache;
-  private listener: BytesFlushListener | null = null;
-  private context: StoreContext | null = null;
+/**
+ * What both caches share: the LRU, the wrapped store's identity, and
+ * flushing dirty entries down in write order (each cache writes one entry
+ * down its own way and knows which of its side tables an entry lives in).
+ */
+abstract class CachingStore<B extends StateStore> implements StateStore {
+  protected readonly cache: LruCache;
+  protected context: StoreContext | null = null;
 
   constructor(
-    private readonly inner: KeyValueBytesStore,
+    protected readonly inner: B,
     maxBytes: number,
   ) {
     this.cache = new LruCache(maxBytes);
@@ -101,6 +112,53 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
     this.inner.init(context);
   }
 
+  flush(): void {
+    this.flushDirty();
+    this.inner.flush();
+  }
+
+  close(): void {
+    this.flush();
+    this.inner.close();
+  }
+
+  /** Caches a write, stamped with the current record's timestamp, to be written down on flush. */
+  protected putDirty(id: string, keyLength: number, value: Buffer | null): void {
+    const timestamp = this.context?.recordTimestamp() ?? 0;
+    this.cache.set(id, { value, dirty: true, timestamp, size: keyLength + (value?.length ?? 0) + ENTRY_OVERHEAD });
+    this.evictIfFull();
+  }
+
+  /** Drops an entry from the cache. */
+  protected forget(id: string): void {
+    this.cache.delete(id);
+  }
+
+  /** Writes one dirty entry to the inner store and tells the flush listener. */
+  protected abstract writeDown(id: string, entry: CacheEntry): void;
+
+  protected evictIfFull(): void {
+    while (this.cache.overFull()) {
+      const eldest = this.cache.eldest();
+      if (eldest === undefined) return;
+      if (eldest[1].dirty) this.flushDirty();
+      this.forget(eldest[0]);
+    }
+  }
+
+  private flushDirty(): void {
+    for (const id of [...this.cache.dirty]) {
+      const entry = this.cache.entries.get(id);
+      this.cache.dirty.delete(id);
+      if (entry === undefined || !entry.dirty) continue;
+      this.writeDown(id, entry);
+    }
+  }
+}
+
+export class CachingKeyValueStore extends CachingStore<KeyValueBytesStore> implements KeyValueBytesStore {
+  private listener: BytesFlushListener | null = null;
+
   setFlushListener(listener: BytesFlushListener): void {
     this.listener = listener;
   }
@@ -118,14 +176,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
   }
 
   put(key: Buffer, value: Buffer | null): void {
-    const timestamp = this.context?.recordTimestamp() ?? 0;
-    this.cache.set(keyId(key), {
-      value,
-      dirty: true,
-      timestamp,
-      size: key.length + (value?.length ?? 0) + ENTRY_OVERHEAD,
-    });
-    this.evictIfFull();
+    this.putDirty(keyId(key), key.length, value);
   }
 
   range(from: Buffer | null, to: Buffer | null): BytesEntry[] {
@@ -146,16 +197,6 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
     return this.inner.approximateNumEntries();
   }
 
-  flush(): void {
-    this.flushDirty();
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.flush();
-    this.inner.close();
-  }
-
   restore(key: Buffer, value: Buffer | null, timestamp: number): void {
     this.cache.delete(keyId(key));
     this.inner.restore?.(key, value, timestamp);
@@ -174,53 +215,22 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
     return out;
   }
 
-  private evictIfFull(): void {
-    while (this.cache.overFull()) {
-      const eldest = this.cache.eldest();
-      if (eldest === undefined) return;
-      if (eldest[1].dirty) this.flushDirty();
-      this.cache.delete(eldest[0]);
-    }
-  }
-
-  private flushDirty(): void {
-    for (const id of [...this.cache.dirty]) {
-      const entry = this.cache.entries.get(id);
-      this.cache.dirty.delete(id);
-      if (entry === undefined || !entry.dirty) continue;
-      const key = keyFromId(id);
-      const old = this.listener === null ? null : (this.inner.get(key) ?? null);
-      this.inner.put(key, entry.value);
-      entry.dirty = false;
-      if (entry.value === null) this.cache.delete(id);
-      this.listener?.(key, entry.value, old, entry.timestamp);
-    }
+  protected writeDown(id: string, entry: CacheEntry): void {
+    const key = keyFromId(id);
+    const old = this.listener === null ? null : (this.inner.get(key) ?? null);
+    this.inner.put(key, entry.value);
+    entry.dirty = false;
+    if (entry.value === null) this.forget(id);
+    this.listener?.(key, entry.value, old, entry.timestamp);
   }
 }
 
 /** Caches window-store entries by (key, window start); duplicates (join buffers) are never cached. */
-export class CachingWindowStore implements WindowBytesStore {
-  private readonly cache: LruCache;
+export class CachingWindowStore extends CachingStore<WindowBytesStore> implements WindowBytesStore {
   private readonly keys = new Map<string, { key: Buffer; windowStart: number }>();
   private listener:
     | ((key: Buffer, windowStart: number, newValue: Buffer | null, oldValue: Buffer | null, timestamp: number) => void)
     | null = null;
-  private context: StoreContext | null = null;
-
-  constructor(
-    private readonly inner: WindowBytesStore,
-    maxBytes: number,
-  ) {
-    this.cache = new LruCache(maxBytes);
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
 
   get retentionMs(): number {
     return this.inner.retentionMs;
@@ -228,11 +238,6 @@ export class CachingWindowStore implements WindowBytesStore {
 
   get retainDuplicates(): boolean {
     return this.inner.retainDuplicates;
-  }
-
-  init(context: StoreContext): void {
-    this.context = context;
-    this.inner.init(context);
   }
 
   setFlushListener(
@@ -258,9 +263,7 @@ export class CachingWindowStore implements WindowBytesStore {
     if (windowStart <= this.observedStreamTime() - this.inner.retentionMs) return;
     const id = keyId(windowStoreKey(key, windowStart, 0));
     this.keys.set(id, { key, windowStart });
-    const timestamp = this.context?.recordTimestamp() ?? 0;
-    this.cache.set(id, { value, dirty: true, timestamp, size: key.length + (value?.length ?? 0) + ENTRY_OVERHEAD });
-    this.evictIfFull();
+    this.putDirty(id, key.length, value);
   }
 
   fetch(key: Buffer, windowStart: number): Buffer | undefined {
@@ -303,45 +306,22 @@ export class CachingWindowStore implements WindowBytesStore {
       .sort((a, b) => a.windowStart - b.windowStart || Buffer.compare(a.key, b.key));
   }
 
-  flush(): void {
-    this.flushDirty();
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.flush();
-    this.inner.close();
-  }
-
   restore(key: Buffer, value: Buffer | null, timestamp: number): void {
     this.inner.restore?.(key, value, timestamp);
   }
 
-  private evictIfFull(): void {
-    while (this.cache.overFull()) {
-      const eldest = this.cache.eldest();
-      if (eldest === undefined) return;
-      if (eldest[1].dirty) this.flushDirty();
-      this.cache.delete(eldest[0]);
-      this.keys.delete(eldest[0]);
-    }
+  protected override forget(id: string): void {
+    this.cache.delete(id);
+    this.keys.delete(id);
   }
 
-  private flushDirty(): void {
-    for (const id of [...this.cache.dirty]) {
-      const entry = this.cache.entries.get(id);
-      this.cache.dirty.delete(id);
-      if (entry === undefined || !entry.dirty) continue;
-      const k = this.keys.get(id);
-      if (k === undefined) continue;
-      const old = this.listener === null ? null : (this.inner.fetch(k.key, k.windowStart) ?? null);
-      this.inner.put(k.key, entry.value, k.windowStart);
-      entry.dirty = false;
-      if (entry.value === null) {
-        this.cache.delete(id);
-        this.keys.delete(id);
-      }
-      this.listener?.(k.key, k.windowStart, entry.value, old, entry.timestamp);
-    }
+  protected writeDown(id: string, entry: CacheEntry): void {
+    const k = this.keys.get(id);
+    if (k === undefined) return;
+    const old = this.listener === null ? null : (this.inner.fetch(k.key, k.windowStart) ?? null);
+    this.inner.put(k.key, entry.value, k.windowStart);
+    entry.dirty = false;
+    if (entry.value === null) this.forget(id);
+    this.listener?.(k.key, k.windowStart, entry.value, old, entry.timestamp);
   }
 }

@@ -8,6 +8,12 @@
 
 export interface ChangelogWriter {
   log(topic: string, partition: number, key: Buffer, value: Buffer | null, timestamp: number): void;
+  /**
+   * Optional: the same record from a timestamped store's bytes
+   * ([timestamp: int64][value]), for a writer that copies the value anyway
+   * and so saves cutting it out.
+   */
+  logTimestamped?(topic: string, partition: number, key: Buffer, stored: Buffer): void;
 }
 
 /** One record of a changelog topic, as read back for restoration. */

@@ -4,7 +4,7 @@
  * in-memory window and session stores.
  */
 
-import { keyFromId, keyId, lowerBound } from './bytes.ts';
+import { KeyIdCache, keyFromId, keyId, lowerBound } from './bytes.ts';
 import {
   type BytesEntry,
   type KeyValueBytesStore,
@@ -34,30 +34,22 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore {
     this.open = true;
   }
 
-  private lastKey: Buffer | null = null;
-  private lastId = '';
-
-  /** The Map key for a key's bytes; a get and a put of the same buffer convert it once. */
-  private id(key: Buffer): string {
-    if (key !== this.lastKey) {
-      this.lastKey = key;
-      this.lastId = keyId(key);
-    }
-    return this.lastId;
-  }
+  /** A get and a put of the same key buffer convert it to a Map key once. */
+  private readonly ids = new KeyIdCache();
 
   get(key: Buffer): Buffer | undefined {
-    return this.map.get(this.id(key));
+    return this.map.get(this.ids.of(key));
   }
 
   put(key: Buffer, value: Buffer | null): void {
-    const id = this.id(key);
+    const id = this.ids.of(key);
     if (value === null) {
       if (this.map.delete(id)) this.deletions++;
       return;
     }
-    if (!this.map.has(id)) this.pending.push(id);
+    const size = this.map.size;
     this.map.set(id, value);
+    if (this.map.size !== size) this.pending.push(id); // a new key: one Map operation instead of has() and set()
   }
 
   range(from: Buffer | null, to: Buffer | null): BytesEntry[] {
@@ -129,6 +121,8 @@ type WindowSegment = Map<string, Buffer | Buffer[]>;
 export class InMemoryWindowStore implements WindowBytesStore {
   readonly persistent = false;
   private readonly segments = new Map<number, WindowSegment>();
+  /** A fetch and a put of the same key buffer convert it to a Map key once. */
+  private readonly ids = new KeyIdCache();
   private starts: number[] = [];
   private streamTime = NO_TIMESTAMP;
 
@@ -149,7 +143,7 @@ export class InMemoryWindowStore implements WindowBytesStore {
     if (windowStart > this.streamTime) this.streamTime = windowStart;
     if (windowStart <= this.streamTime - this.retentionMs) return; // expired: Kafka Streams skips it too
     if (this.retainDuplicates && value === null) return;
-    const id = keyId(key);
+    const id = this.ids.of(key);
     let segment = this.segments.get(windowStart);
     if (value === null) {
       segment?.delete(id);
@@ -172,7 +166,7 @@ export class InMemoryWindowStore implements WindowBytesStore {
 
   fetch(key: Buffer, windowStart: number): Buffer | undefined {
     if (windowStart <= this.streamTime - this.retentionMs) return undefined;
-    const found = this.segments.get(windowStart)?.get(keyId(key));
+    const found = this.segments.get(windowStart)?.get(this.ids.of(key));
     if (found === undefined) return undefined;
     return Array.isArray(found) ? found[0] : found;
   }

@@ -139,21 +139,19 @@ export class LmdbKeyValueStore extends LmdbStore implements KeyValueBytesStore {
 }
 
 /**
- * Window store on lmdb. Primary index [0][key][start][seq] -> value serves
- * one key's time range; a time index [start][key][seq] serves fetchAll and
- * retention, so expired windows are deleted without a full scan.
+ * The window and session stores: a primary index by key and a time index
+ * whose keys start with the time retention goes by, with writes buffered as
+ * (primary key, time key, value) and expired entries deleted on flush.
  */
-export class LmdbWindowStore extends LmdbStore implements WindowBytesStore {
-  private byKey: BinaryDb | null = null;
-  private byTime: BinaryDb | null = null;
-  private streamTime = NO_TIMESTAMP;
-  private seqnum = 0;
-  private ops: Array<[Buffer, Buffer, Buffer | null]> = [];
+abstract class TimeIndexedLmdbStore extends LmdbStore {
+  protected byKey: BinaryDb | null = null;
+  protected byTime: BinaryDb | null = null;
+  protected streamTime = NO_TIMESTAMP;
+  protected ops: Array<[Buffer, Buffer, Buffer | null]> = [];
 
   constructor(
     name: string,
     readonly retentionMs: number,
-    readonly retainDuplicates: boolean,
   ) {
     super(name);
   }
@@ -164,6 +162,60 @@ export class LmdbWindowStore extends LmdbStore implements WindowBytesStore {
     this.byTime = openDb(this.root, 'by-time');
     const meta = this.root.get(Buffer.from('stream-time'));
     if (meta !== undefined) this.streamTime = readInt64(meta, 0);
+  }
+
+  /** The primary-index key of an entry of the time index. */
+  protected abstract primaryOfTimeKey(timeKey: Buffer): Buffer;
+
+  flush(): void {
+    if (this.root === null) return;
+    const byKey = this.db(this.byKey);
+    const byTime = this.db(this.byTime);
+    const minLive = this.streamTime - this.retentionMs + 1;
+    const expired = minLive > 0 ? [...byTime.getKeys({ start: withStart(0), end: withStart(minLive) })] : [];
+    if (this.ops.length === 0 && expired.length === 0) return;
+    const ops = this.ops;
+    this.ops = [];
+    const streamTime = Buffer.allocUnsafe(8);
+    writeInt64(streamTime, 0, this.streamTime);
+    this.env().transactionSync(() => {
+      for (const [pk, tk, value] of ops) {
+        if (value === null) {
+          byKey.removeSync(pk);
+          byTime.removeSync(tk);
+        } else {
+          byKey.putSync(pk, value);
+          byTime.putSync(tk, EMPTY);
+        }
+      }
+      for (const tk of expired) {
+        byKey.removeSync(this.primaryOfTimeKey(tk));
+        byTime.removeSync(tk);
+      }
+      this.env().putSync(Buffer.from('stream-time'), streamTime);
+    });
+  }
+
+  protected db(db: BinaryDb | null): BinaryDb {
+    if (db === null) throw new StateStoreError(`store ${this.name} is not open (init it first)`);
+    return db;
+  }
+}
+
+/**
+ * Window store on lmdb. Primary index [0][key][start][seq] -> value serves
+ * one key's time range; a time index [start][key][seq] serves fetchAll and
+ * retention, so expired windows are deleted without a full scan.
+ */
+export class LmdbWindowStore extends TimeIndexedLmdbStore implements WindowBytesStore {
+  private seqnum = 0;
+
+  constructor(
+    name: string,
+    retentionMs: number,
+    readonly retainDuplicates: boolean,
+  ) {
+    super(name, retentionMs);
   }
 
   observedStreamTime(): number {
@@ -217,39 +269,8 @@ export class LmdbWindowStore extends LmdbStore implements WindowBytesStore {
     return out;
   }
 
-  flush(): void {
-    if (this.root === null) return;
-    const ops = this.ops;
-    const byKey = this.db(this.byKey);
-    const byTime = this.db(this.byTime);
-    const minLive = this.streamTime - this.retentionMs + 1;
-    const expired = minLive > 0 ? [...byTime.getKeys({ start: withStart(0), end: withStart(minLive) })] : [];
-    if (ops.length === 0 && expired.length === 0) return;
-    this.ops = [];
-    const streamTime = Buffer.allocUnsafe(8);
-    writeInt64(streamTime, 0, this.streamTime);
-    this.env().transactionSync(() => {
-      for (const [pk, tk, value] of ops) {
-        if (value === null) {
-          byKey.removeSync(pk);
-          byTime.removeSync(tk);
-        } else {
-          byKey.putSync(pk, value);
-          byTime.putSync(tk, EMPTY);
-        }
-      }
-      for (const tk of expired) {
-        const key = tk.subarray(8, tk.length - 4);
-        byKey.removeSync(primaryKey(key, readInt64(tk, 0), tk.readInt32BE(tk.length - 4)));
-        byTime.removeSync(tk);
-      }
-      this.env().putSync(Buffer.from('stream-time'), streamTime);
-    });
-  }
-
-  private db(db: BinaryDb | null): BinaryDb {
-    if (db === null) throw new StateStoreError(`store ${this.name} is not open (init it first)`);
-    return db;
+  protected primaryOfTimeKey(tk: Buffer): Buffer {
+    return primaryKey(tk.subarray(8, tk.length - 4), readInt64(tk, 0), tk.readInt32BE(tk.length - 4));
   }
 }
 
@@ -280,27 +301,7 @@ function withStart(time: number): Buffer {
  * Session store on lmdb: [0][key][end][start] -> value for one key's
  * sessions, and [end][key][start] for all() and retention.
  */
-export class LmdbSessionStore extends LmdbStore implements SessionBytesStore {
-  private byKey: BinaryDb | null = null;
-  private byTime: BinaryDb | null = null;
-  private streamTime = NO_TIMESTAMP;
-  private ops: Array<[Buffer, Buffer, Buffer | null]> = [];
-
-  constructor(
-    name: string,
-    readonly retentionMs: number,
-  ) {
-    super(name);
-  }
-
-  init(context: StoreContext): void {
-    this.root = openEnvironment(this.name, context);
-    this.byKey = openDb(this.root, 'by-key');
-    this.byTime = openDb(this.root, 'by-time');
-    const meta = this.root.get(Buffer.from('stream-time'));
-    if (meta !== undefined) this.streamTime = readInt64(meta, 0);
-  }
-
+export class LmdbSessionStore extends TimeIndexedLmdbStore implements SessionBytesStore {
   put(key: Buffer, start: number, end: number, value: Buffer | null): void {
     if (end > this.streamTime) this.streamTime = end;
     if (end <= this.streamTime - this.retentionMs) return;
@@ -346,39 +347,8 @@ export class LmdbSessionStore extends LmdbStore implements SessionBytesStore {
     return out;
   }
 
-  flush(): void {
-    if (this.root === null) return;
-    const byKey = this.db(this.byKey);
-    const byTime = this.db(this.byTime);
-    const minLive = this.streamTime - this.retentionMs + 1;
-    const expired = minLive > 0 ? [...byTime.getKeys({ start: withStart(0), end: withStart(minLive) })] : [];
-    if (this.ops.length === 0 && expired.length === 0) return;
-    const ops = this.ops;
-    this.ops = [];
-    const streamTime = Buffer.allocUnsafe(8);
-    writeInt64(streamTime, 0, this.streamTime);
-    this.env().transactionSync(() => {
-      for (const [pk, tk, value] of ops) {
-        if (value === null) {
-          byKey.removeSync(pk);
-          byTime.removeSync(tk);
-        } else {
-          byKey.putSync(pk, value);
-          byTime.putSync(tk, EMPTY);
-        }
-      }
-      for (const tk of expired) {
-        const key = tk.subarray(8, tk.length - 8);
-        byKey.removeSync(sessionPrimary(key, readInt64(tk, tk.length - 8), readInt64(tk, 0)));
-        byTime.removeSync(tk);
-      }
-      this.env().putSync(Buffer.from('stream-time'), streamTime);
-    });
-  }
-
-  private db(db: BinaryDb | null): BinaryDb {
-    if (db === null) throw new StateStoreError(`store ${this.name} is not open (init it first)`);
-    return db;
+  protected primaryOfTimeKey(tk: Buffer): Buffer {
+    return sessionPrimary(tk.subarray(8, tk.length - 8), readInt64(tk, tk.length - 8), readInt64(tk, 0));
   }
 }
 

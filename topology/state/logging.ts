@@ -61,7 +61,8 @@ abstract class Logged<S extends KeyValueBytesStore | WindowBytesStore | SessionB
   protected log(key: Buffer, value: Buffer | null): void {
     if (this.writer === null) return;
     if (this.timestamped && value !== null) {
-      this.writer.log(this.topic, this.partition, key, value.subarray(8), readInt64(value, 0));
+      if (this.writer.logTimestamped !== undefined) this.writer.logTimestamped(this.topic, this.partition, key, value);
+      else this.writer.log(this.topic, this.partition, key, value.subarray(8), readInt64(value, 0));
     } else {
       this.writer.log(this.topic, this.partition, key, value, this.context?.recordTimestamp() ?? 0);
     }

@@ -22,7 +22,6 @@ import {
   SessionStore,
   type TimestampedKeyValueStore,
   type TimestampedWindowStore,
-  type ValueAndTimestamp,
   valueAndTimestampSerde,
   WindowStore,
 } from './typed.ts';
@@ -168,13 +167,7 @@ export const Stores = {
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): StoreBuilder<KeyValueStore<K, V>> {
-    return new StoreBuilder(
-      supplier.name,
-      'keyValue',
-      isPersistent(supplier),
-      (caching, logging, options) =>
-        new KeyValueStore(keyValueStack(supplier, caching, logging, false, options), keySerde, valueSerde, caching),
-    );
+    return keyValueBuilder(supplier, keySerde, valueSerde, false);
   },
 
   timestampedKeyValueStoreBuilder<K, V>(
@@ -182,14 +175,7 @@ export const Stores = {
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): StoreBuilder<TimestampedKeyValueStore<K, V>> {
-    const serde: Serde<ValueAndTimestamp<V>> = valueAndTimestampSerde(valueSerde);
-    return new StoreBuilder(
-      supplier.name,
-      'keyValue',
-      isPersistent(supplier),
-      (caching, logging, options) =>
-        new KeyValueStore(keyValueStack(supplier, caching, logging, true, options), keySerde, serde, caching),
-    );
+    return keyValueBuilder(supplier, keySerde, valueAndTimestampSerde(valueSerde), true);
   },
 
   windowStoreBuilder<K, V>(
@@ -197,19 +183,7 @@ export const Stores = {
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): StoreBuilder<WindowStore<K, V>> {
-    return new StoreBuilder(
-      supplier.name,
-      'window',
-      isPersistent(supplier),
-      (caching, logging, options) =>
-        new WindowStore(
-          windowStack(supplier, caching, logging, false, options),
-          keySerde,
-          valueSerde,
-          supplier.windowSizeMs,
-          caching && !supplier.retainDuplicates,
-        ),
-    );
+    return windowBuilder(supplier, keySerde, valueSerde, false);
   },
 
   timestampedWindowStoreBuilder<K, V>(
@@ -217,20 +191,7 @@ export const Stores = {
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): StoreBuilder<TimestampedWindowStore<K, V>> {
-    const serde = valueAndTimestampSerde(valueSerde);
-    return new StoreBuilder(
-      supplier.name,
-      'window',
-      isPersistent(supplier),
-      (caching, logging, options) =>
-        new WindowStore(
-          windowStack(supplier, caching, logging, true, options),
-          keySerde,
-          serde,
-          supplier.windowSizeMs,
-          caching && !supplier.retainDuplicates,
-        ),
-    );
+    return windowBuilder(supplier, keySerde, valueAndTimestampSerde(valueSerde), true);
   },
 
   /** Session stores are not cached yet: every session update goes down and downstream at once. */
@@ -250,4 +211,42 @@ export const Stores = {
 
 function isPersistent(supplier: object): boolean {
   return (supplier as { persistent?: boolean }).persistent === true;
+}
+
+/** The plain and timestamped key-value builders differ only in the value serde and the changelog's timestamped flag. */
+function keyValueBuilder<K, V>(
+  supplier: KeyValueBytesStoreSupplier,
+  keySerde: Serde<K>,
+  valueSerde: Serde<V>,
+  timestamped: boolean,
+): StoreBuilder<KeyValueStore<K, V>> {
+  return new StoreBuilder(
+    supplier.name,
+    'keyValue',
+    isPersistent(supplier),
+    (caching, logging, options) =>
+      new KeyValueStore(keyValueStack(supplier, caching, logging, timestamped, options), keySerde, valueSerde, caching),
+  );
+}
+
+/** The plain and timestamped window builders differ only in the value serde and the changelog's timestamped flag. */
+function windowBuilder<K, V>(
+  supplier: WindowBytesStoreSupplier,
+  keySerde: Serde<K>,
+  valueSerde: Serde<V>,
+  timestamped: boolean,
+): StoreBuilder<WindowStore<K, V>> {
+  return new StoreBuilder(
+    supplier.name,
+    'window',
+    isPersistent(supplier),
+    (caching, logging, options) =>
+      new WindowStore(
+        windowStack(supplier, caching, logging, timestamped, options),
+        keySerde,
+        valueSerde,
+        supplier.windowSizeMs,
+        caching && !supplier.retainDuplicates,
+      ),
+  );
 }

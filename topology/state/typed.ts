@@ -3,6 +3,8 @@
  * turns keys and values into bytes with the store's serdes (the serde topic
  * is the store's changelog topic, as Kafka Streams does for schema subjects).
  */
+// Buffer from its module: the global Buffer is a getter, and these functions run for every record.
+import { Buffer } from 'node:buffer';
 import type { Serde } from '../serde/serde.ts';
 import { readInt64, Serdes, writeInt64 } from '../serde/serde.ts';
 import { type Windowed, windowed } from '../serde/windowed.ts';
@@ -63,12 +65,14 @@ interface Cacheable {
   setFlushListener?(listener: BytesFlushListener): void;
 }
 
-abstract class TypedStore<B extends StateStore> implements StateStore {
+abstract class TypedStore<B extends StateStore, K, V> implements StateStore {
   protected topic = '';
   protected context: StoreContext | null = null;
 
   constructor(
     protected readonly bytes: B,
+    readonly keySerde: Serde<K>,
+    readonly valueSerde: Serde<V>,
     readonly cached: boolean,
   ) {}
 
@@ -99,18 +103,23 @@ abstract class TypedStore<B extends StateStore> implements StateStore {
       throw new Error(`store ${this.name} keeps no changelog and cannot be restored`);
     this.bytes.restore(key, value, timestamp);
   }
+
+  // A processor usually reads a key and then writes it: serialize it once.
+  private lastKey: K | undefined;
+  private lastKeyBytes: Buffer | null = null;
+
+  protected keyBytes(key: K): Buffer {
+    if (key === this.lastKey && this.lastKeyBytes !== null) return this.lastKeyBytes;
+    const bytes =
+      this.context?.sourceKeyBytes?.(this.keySerde as Serde<unknown>, key) ?? this.keySerde.serialize(this.topic, key);
+    if (bytes === null) throw new Error(`store ${this.name}: keys cannot be null`);
+    this.lastKey = key;
+    this.lastKeyBytes = bytes;
+    return bytes;
+  }
 }
 
-export class KeyValueStore<K, V> extends TypedStore<KeyValueBytesStore> {
-  constructor(
-    bytes: KeyValueBytesStore,
-    readonly keySerde: Serde<K>,
-    readonly valueSerde: Serde<V>,
-    cached: boolean,
-  ) {
-    super(bytes, cached);
-  }
-
+export class KeyValueStore<K, V> extends TypedStore<KeyValueBytesStore, K, V> {
   get(key: K): V | null {
     const found = this.bytes.get(this.keyBytes(key));
     return found === undefined ? null : this.valueSerde.deserialize(this.topic, found);
@@ -169,20 +178,6 @@ export class KeyValueStore<K, V> extends TypedStore<KeyValueBytesStore> {
     return true;
   }
 
-  // A processor usually reads a key and then writes it: serialize it once.
-  private lastKey: K | undefined;
-  private lastKeyBytes: Buffer | null = null;
-
-  private keyBytes(key: K): Buffer {
-    if (key === this.lastKey && this.lastKeyBytes !== null) return this.lastKeyBytes;
-    const bytes =
-      this.context?.sourceKeyBytes?.(this.keySerde as Serde<unknown>, key) ?? this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new Error(`store ${this.name}: keys cannot be null`);
-    this.lastKey = key;
-    this.lastKeyBytes = bytes;
-    return bytes;
-  }
-
   private decode(entries: Iterable<{ key: Buffer; value: Buffer }>): KeyValue<K, V>[] {
     const out: KeyValue<K, V>[] = [];
     for (const entry of entries) {
@@ -202,15 +197,15 @@ export interface WindowEntry<V> {
   readonly value: V;
 }
 
-export class WindowStore<K, V> extends TypedStore<WindowBytesStore> {
+export class WindowStore<K, V> extends TypedStore<WindowBytesStore, K, V> {
   constructor(
     bytes: WindowBytesStore,
-    readonly keySerde: Serde<K>,
-    readonly valueSerde: Serde<V>,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
     readonly windowSizeMs: number,
     cached: boolean,
   ) {
-    super(bytes, cached);
+    super(bytes, keySerde, valueSerde, cached);
   }
 
   get retentionMs(): number {
@@ -269,31 +264,13 @@ export class WindowStore<K, V> extends TypedStore<WindowBytesStore> {
     );
     return true;
   }
-
-  // A processor usually reads a key and then writes it: serialize it once.
-  private lastKey: K | undefined;
-  private lastKeyBytes: Buffer | null = null;
-
-  private keyBytes(key: K): Buffer {
-    if (key === this.lastKey && this.lastKeyBytes !== null) return this.lastKeyBytes;
-    const bytes =
-      this.context?.sourceKeyBytes?.(this.keySerde as Serde<unknown>, key) ?? this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new Error(`store ${this.name}: keys cannot be null`);
-    this.lastKey = key;
-    this.lastKeyBytes = bytes;
-    return bytes;
-  }
 }
 
 export type TimestampedWindowStore<K, V> = WindowStore<K, ValueAndTimestamp<V>>;
 
-export class SessionStore<K, V> extends TypedStore<SessionBytesStore> {
-  constructor(
-    bytes: SessionBytesStore,
-    readonly keySerde: Serde<K>,
-    readonly valueSerde: Serde<V>,
-  ) {
-    super(bytes, false);
+export class SessionStore<K, V> extends TypedStore<SessionBytesStore, K, V> {
+  constructor(bytes: SessionBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>) {
+    super(bytes, keySerde, valueSerde, false);
   }
 
   get retentionMs(): number {
@@ -339,19 +316,5 @@ export class SessionStore<K, V> extends TypedStore<SessionBytesStore> {
       });
     }
     return out;
-  }
-
-  // A processor usually reads a key and then writes it: serialize it once.
-  private lastKey: K | undefined;
-  private lastKeyBytes: Buffer | null = null;
-
-  private keyBytes(key: K): Buffer {
-    if (key === this.lastKey && this.lastKeyBytes !== null) return this.lastKeyBytes;
-    const bytes =
-      this.context?.sourceKeyBytes?.(this.keySerde as Serde<unknown>, key) ?? this.keySerde.serialize(this.topic, key);
-    if (bytes === null) throw new Error(`store ${this.name}: keys cannot be null`);
-    this.lastKey = key;
-    this.lastKeyBytes = bytes;
-    return bytes;
   }
 }

@@ -59,8 +59,10 @@ export class TopologyTestDriver {
   readonly processingLog: ProcessingLogEntry[] = [];
   private readonly task: StreamTask;
   private readonly outputs = new Map<string, TopicLog>();
-  private lastLog: TopicLog | null = null;
-  private readonly inputOffsets = new Map<string, number>();
+  /** Where each written topic goes: its log, or null for a repartition topic (fed back in). One lookup a record. */
+  private readonly destinations = new Map<string, TopicLog | null>();
+  /** Next offset per input topic, in a mutable cell so a record costs one Map lookup. */
+  private readonly inputOffsets = new Map<string, { next: number }>();
   private readonly internalQueue: InternalRecord[] = [];
   private readonly internalTopics: Set<string>;
   private readonly changelogTopics: Set<string>;
@@ -94,6 +96,8 @@ export class TopologyTestDriver {
     };
     const changelog: ChangelogWriter = {
       log: (topic, _partition, key, value, timestamp) => this.produced(topic, key, value, timestamp, NO_HEADERS),
+      // Changelogs are never repartition topics: straight to the topic's log, without cutting the value out.
+      logTimestamped: (topic, _partition, key, stored) => this.topicLog(topic).appendTimestamped(key, stored),
     };
     this.task = new StreamTask(topology, {
       applicationId: this.applicationId,
@@ -154,9 +158,7 @@ export class TopologyTestDriver {
     headers: Headers = NO_HEADERS,
   ): void {
     this.checkOpen();
-    const offset = this.inputOffsets.get(topic) ?? 0;
-    this.inputOffsets.set(topic, offset + 1);
-    this.task.process(topic, 0, offset, timestamp, headers, key, value);
+    this.task.process(topic, 0, this.nextOffset(topic), timestamp, headers, key, value);
     this.drainInternal();
     if (this.task.maybePunctuateStreamTime()) this.drainInternal();
     if (this.task.takeCommitRequest()) this.commit();
@@ -230,21 +232,27 @@ export class TopologyTestDriver {
   }
 
   private produced(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): void {
-    if (this.internalTopics.has(topic)) {
-      const offset = this.inputOffsets.get(topic) ?? 0;
-      this.inputOffsets.set(topic, offset + 1);
-      this.internalQueue.push({ topic, offset, key, value, timestamp, headers });
-      return;
+    let log = this.destinations.get(topic);
+    if (log === undefined) {
+      log = this.internalTopics.has(topic) ? null : this.topicLog(topic);
+      this.destinations.set(topic, log);
     }
-    // The last topic written is usually the next one too (a changelog, then the output).
-    let log = this.lastLog;
-    if (log === null || log.topic !== topic) log = this.lastLog = this.topicLog(topic);
-    log.append(key, value, timestamp, headers);
+    if (log !== null) log.append(key, value, timestamp, headers);
+    else this.internalQueue.push({ topic, offset: this.nextOffset(topic), key, value, timestamp, headers });
+  }
+
+  private nextOffset(topic: string): number {
+    let cell = this.inputOffsets.get(topic);
+    if (cell === undefined) {
+      cell = { next: 0 };
+      this.inputOffsets.set(topic, cell);
+    }
+    return cell.next++;
   }
 
   /** Feeds repartition records back in, first written first, including those they cause in turn. */
   private drainInternal(): void {
-    if (this.draining) return;
+    if (this.draining || this.internalQueue.length === 0) return;
     this.draining = true;
     try {
       const queue = this.internalQueue;

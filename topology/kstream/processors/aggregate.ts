@@ -6,7 +6,7 @@
  * moves its contribution from one aggregate to the other.
  */
 import type { Processor, ProcessorContext } from '../../processor/processor.ts';
-import type { Record } from '../../processor/record.ts';
+import { Record } from '../../processor/record.ts';
 import type { TimestampedKeyValueStore } from '../../state/typed.ts';
 import { type Change, change } from '../change.ts';
 import type { KeyValueMapper } from './stream.ts';
@@ -16,15 +16,14 @@ export type Initializer<VA> = () => VA;
 export type Aggregator<K, V, VA> = (key: K, value: V, aggregate: VA) => VA;
 export type Reducer<V> = (aggregate: V, value: V) => V;
 
-export class StreamAggregateProcessor<K, V, VA> implements Processor<K, V, K, Change<VA>> {
-  private context!: ProcessorContext<K, Change<VA>>;
-  private store!: TimestampedKeyValueStore<K, VA>;
+/** The store, forwarding and result of the four grouped aggregations (stream or table, aggregate or reduce). */
+abstract class GroupedAggregateProcessor<K, VIn, VA> implements Processor<K, VIn, K, Change<VA>> {
+  protected context!: ProcessorContext<K, Change<VA>>;
+  protected store!: TimestampedKeyValueStore<K, VA>;
   private forwarder!: TupleForwarder<K, VA>;
 
   constructor(
     private readonly storeName: string,
-    private readonly initializer: Initializer<VA>,
-    private readonly aggregator: Aggregator<K, V, VA>,
     private readonly state: TableNodeState,
   ) {}
 
@@ -34,42 +33,23 @@ export class StreamAggregateProcessor<K, V, VA> implements Processor<K, V, K, Ch
     this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
   }
 
-  process(record: Record<K, V>): void {
-    const key = record.key;
-    if (key === null || key === undefined || record.value === null || record.value === undefined) {
-      this.context.recordSkipped(
-        key === null || key === undefined ? 'null-key' : 'null-value',
-        'aggregations skip records with a null key or value',
-      );
-      return;
-    }
-    const old = this.store.get(key);
-    const oldAgg = old === null ? this.initializer() : old.value;
-    const timestamp = old === null ? record.timestamp : Math.max(record.timestamp, old.timestamp);
-    const newAgg = this.aggregator(key, record.value, oldAgg);
-    this.store.put(key, { value: newAgg, timestamp });
+  abstract process(record: Record<K, VIn>): void;
+
+  /** Stores the new aggregate (null deletes it) and forwards the change, with the old aggregate when asked. */
+  protected emit(record: Record<K, VIn>, key: K, newAgg: VA | null, oldAgg: VA | null, timestamp: number): void {
+    this.store.put(key, newAgg === null ? null : { value: newAgg, timestamp });
+    // One record with the new value and timestamp (withValue().withTimestamp() would make two).
     this.forwarder.maybeForward(
-      record.withValue(change(newAgg, this.state.sendOldValues ? oldAgg : null)).withTimestamp(timestamp),
+      new Record(record.key, change(newAgg, this.state.sendOldValues ? oldAgg : null), timestamp, record.headers),
     );
   }
 }
 
-export class StreamReduceProcessor<K, V> implements Processor<K, V, K, Change<V>> {
-  private context!: ProcessorContext<K, Change<V>>;
-  private store!: TimestampedKeyValueStore<K, V>;
-  private forwarder!: TupleForwarder<K, V>;
-
-  constructor(
-    private readonly storeName: string,
-    private readonly reducer: Reducer<V>,
-    private readonly state: TableNodeState,
-  ) {}
-
-  init(context: ProcessorContext<K, Change<V>>): void {
-    this.context = context;
-    this.store = context.getStateStore(this.storeName);
-    this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
-  }
+/** Stream aggregate and reduce: they differ only in where a group starts and how a value is added. */
+abstract class StreamFoldProcessor<K, V, VA> extends GroupedAggregateProcessor<K, V, VA> {
+  /** The aggregate of a group with no record yet (forwarded as the old value of its first result). */
+  protected abstract initial(): VA | null;
+  protected abstract add(key: K, value: V, aggregate: VA | null): VA;
 
   process(record: Record<K, V>): void {
     const key = record.key;
@@ -81,12 +61,47 @@ export class StreamReduceProcessor<K, V> implements Processor<K, V, K, Change<V>
       return;
     }
     const old = this.store.get(key);
-    const newAgg = old === null ? record.value : this.reducer(old.value, record.value);
+    const oldAgg = old === null ? this.initial() : old.value;
     const timestamp = old === null ? record.timestamp : Math.max(record.timestamp, old.timestamp);
-    this.store.put(key, { value: newAgg, timestamp });
-    this.forwarder.maybeForward(
-      record.withValue(change(newAgg, this.state.sendOldValues ? (old?.value ?? null) : null)).withTimestamp(timestamp),
-    );
+    this.emit(record, key, this.add(key, record.value, oldAgg), oldAgg, timestamp);
+  }
+}
+
+export class StreamAggregateProcessor<K, V, VA> extends StreamFoldProcessor<K, V, VA> {
+  constructor(
+    storeName: string,
+    private readonly initializer: Initializer<VA>,
+    private readonly aggregator: Aggregator<K, V, VA>,
+    state: TableNodeState,
+  ) {
+    super(storeName, state);
+  }
+
+  protected initial(): VA {
+    return this.initializer();
+  }
+
+  protected add(key: K, value: V, aggregate: VA | null): VA {
+    return this.aggregator(key, value, aggregate as VA);
+  }
+}
+
+/** A group starts with its first value. */
+export class StreamReduceProcessor<K, V> extends StreamFoldProcessor<K, V, V> {
+  constructor(
+    storeName: string,
+    private readonly reducer: Reducer<V>,
+    state: TableNodeState,
+  ) {
+    super(storeName, state);
+  }
+
+  protected initial(): null {
+    return null;
+  }
+
+  protected add(_key: K, value: V, aggregate: V | null): V {
+    return aggregate === null ? value : this.reducer(aggregate, value);
   }
 }
 
@@ -136,24 +151,10 @@ export class TableRepartitionMapProcessor<K, V, KR, VR> implements Processor<K, 
   }
 }
 
-export class TableAggregateProcessor<K, V, VA> implements Processor<K, Change<V>, K, Change<VA>> {
-  private context!: ProcessorContext<K, Change<VA>>;
-  private store!: TimestampedKeyValueStore<K, VA>;
-  private forwarder!: TupleForwarder<K, VA>;
-
-  constructor(
-    private readonly storeName: string,
-    private readonly initializer: Initializer<VA>,
-    private readonly adder: Aggregator<K, V, VA>,
-    private readonly subtractor: Aggregator<K, V, VA>,
-    private readonly state: TableNodeState,
-  ) {}
-
-  init(context: ProcessorContext<K, Change<VA>>): void {
-    this.context = context;
-    this.store = context.getStateStore(this.storeName);
-    this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
-  }
+/** Table aggregate and reduce: they differ only in how a value is subtracted and added. */
+abstract class TableFoldProcessor<K, V, VA> extends GroupedAggregateProcessor<K, Change<V>, VA> {
+  protected abstract subtract(key: K, value: V, aggregate: VA): VA;
+  protected abstract add(key: K, value: V, aggregate: VA | null): VA;
 
   process(record: Record<K, Change<V>>): void {
     const key = record.key;
@@ -166,59 +167,52 @@ export class TableAggregateProcessor<K, V, VA> implements Processor<K, Change<V>
     let timestamp = record.timestamp;
     let agg: VA | null = oldAgg;
     if (record.value.oldValue !== null && oldAgg !== null) {
-      agg = this.subtractor(key, record.value.oldValue, oldAgg);
+      agg = this.subtract(key, record.value.oldValue, oldAgg);
       timestamp = Math.max(record.timestamp, old?.timestamp ?? record.timestamp);
     }
     if (record.value.newValue !== null) {
-      agg = this.adder(key, record.value.newValue, agg ?? this.initializer());
+      agg = this.add(key, record.value.newValue, agg);
       if (old !== null) timestamp = Math.max(record.timestamp, old.timestamp);
     }
-    this.store.put(key, agg === null ? null : { value: agg, timestamp });
-    this.forwarder.maybeForward(
-      record.withValue(change(agg, this.state.sendOldValues ? oldAgg : null)).withTimestamp(timestamp),
-    );
+    this.emit(record, key, agg, oldAgg, timestamp);
   }
 }
 
-export class TableReduceProcessor<K, V> implements Processor<K, Change<V>, K, Change<V>> {
-  private context!: ProcessorContext<K, Change<V>>;
-  private store!: TimestampedKeyValueStore<K, V>;
-  private forwarder!: TupleForwarder<K, V>;
-
+export class TableAggregateProcessor<K, V, VA> extends TableFoldProcessor<K, V, VA> {
   constructor(
-    private readonly storeName: string,
-    private readonly adder: Reducer<V>,
-    private readonly subtractor: Reducer<V>,
-    private readonly state: TableNodeState,
-  ) {}
-
-  init(context: ProcessorContext<K, Change<V>>): void {
-    this.context = context;
-    this.store = context.getStateStore(this.storeName);
-    this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
+    storeName: string,
+    private readonly initializer: Initializer<VA>,
+    private readonly adder: Aggregator<K, V, VA>,
+    private readonly subtractor: Aggregator<K, V, VA>,
+    state: TableNodeState,
+  ) {
+    super(storeName, state);
   }
 
-  process(record: Record<K, Change<V>>): void {
-    const key = record.key;
-    if (key === null || key === undefined) {
-      this.context.recordSkipped('null-key', 'aggregations skip records with a null key');
-      return;
-    }
-    const old = this.store.get(key);
-    const oldAgg = old?.value ?? null;
-    let timestamp = record.timestamp;
-    let agg: V | null = oldAgg;
-    if (record.value.oldValue !== null && oldAgg !== null) {
-      agg = this.subtractor(oldAgg, record.value.oldValue);
-      timestamp = Math.max(record.timestamp, old?.timestamp ?? record.timestamp);
-    }
-    if (record.value.newValue !== null) {
-      agg = agg === null ? record.value.newValue : this.adder(agg, record.value.newValue);
-      if (old !== null) timestamp = Math.max(record.timestamp, old.timestamp);
-    }
-    this.store.put(key, agg === null ? null : { value: agg, timestamp });
-    this.forwarder.maybeForward(
-      record.withValue(change(agg, this.state.sendOldValues ? oldAgg : null)).withTimestamp(timestamp),
-    );
+  protected subtract(key: K, value: V, aggregate: VA): VA {
+    return this.subtractor(key, value, aggregate);
+  }
+
+  protected add(key: K, value: V, aggregate: VA | null): VA {
+    return this.adder(key, value, aggregate ?? this.initializer());
+  }
+}
+
+export class TableReduceProcessor<K, V> extends TableFoldProcessor<K, V, V> {
+  constructor(
+    storeName: string,
+    private readonly adder: Reducer<V>,
+    private readonly subtractor: Reducer<V>,
+    state: TableNodeState,
+  ) {
+    super(storeName, state);
+  }
+
+  protected subtract(_key: K, value: V, aggregate: V): V {
+    return this.subtractor(aggregate, value);
+  }
+
+  protected add(_key: K, value: V, aggregate: V | null): V {
+    return aggregate === null ? value : this.adder(aggregate, value);
   }
 }

@@ -73,12 +73,13 @@ export class TupleForwarder<K, V> {
   }
 }
 
-export class TableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>> {
-  private context!: ProcessorContext<K, Change<V>>;
-  private store: TimestampedKeyValueStore<K, V> | null = null;
-  private forwarder!: TupleForwarder<K, V>;
+/** A table node that keeps its values in a store when materialized (state.storeName), else only forwards. */
+abstract class TableNodeProcessor<K, VIn, V> implements Processor<K, VIn, K, Change<V>> {
+  protected context!: ProcessorContext<K, Change<V>>;
+  protected store: TimestampedKeyValueStore<K, V> | null = null;
+  protected forwarder!: TupleForwarder<K, V>;
 
-  constructor(private readonly state: TableNodeState) {}
+  constructor(protected readonly state: TableNodeState) {}
 
   init(context: ProcessorContext<K, Change<V>>): void {
     this.context = context;
@@ -86,6 +87,20 @@ export class TableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>>
     this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
   }
 
+  abstract process(record: Record<K, VIn>): void;
+
+  /** Stores the new value when materialized (the cache may forward it later), and forwards the change. */
+  protected update(record: Record<K, VIn>, newValue: V | null, oldValue: V | null): void {
+    if (this.store !== null) {
+      this.store.put(record.key, newValue === null ? null : { value: newValue, timestamp: record.timestamp });
+      this.forwarder.maybeForward(record.withValue(change(newValue, oldValue)));
+    } else {
+      this.context.forward(record.withValue(change(newValue, oldValue)));
+    }
+  }
+}
+
+export class TableSourceProcessor<K, V> extends TableNodeProcessor<K, V, V> {
   process(record: Record<K, V>): void {
     if (record.key === null || record.key === undefined) {
       this.context.recordSkipped('null-key', 'table records need a key');
@@ -108,21 +123,13 @@ export function makeRecordFrom<K, V>(_context: ProcessorContext<K, Change<V>>) {
   return (key: K, value: Change<V>, timestamp: number) => new Record(key, value, timestamp);
 }
 
-export class TableFilterProcessor<K, V> implements Processor<K, Change<V>, K, Change<V>> {
-  private context!: ProcessorContext<K, Change<V>>;
-  private store: TimestampedKeyValueStore<K, V> | null = null;
-  private forwarder!: TupleForwarder<K, V>;
-
+export class TableFilterProcessor<K, V> extends TableNodeProcessor<K, Change<V>, V> {
   constructor(
     private readonly predicate: Predicate<K, V>,
     private readonly negate: boolean,
-    private readonly state: TableNodeState,
-  ) {}
-
-  init(context: ProcessorContext<K, Change<V>>): void {
-    this.context = context;
-    if (this.state.storeName !== null) this.store = context.getStateStore(this.state.storeName);
-    this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
+    state: TableNodeState,
+  ) {
+    super(state);
   }
 
   private compute(key: K, value: V | null): V | null {
@@ -136,12 +143,7 @@ export class TableFilterProcessor<K, V> implements Processor<K, Change<V>, K, Ch
     // Without old values the filter cannot know whether the key passed before,
     // so it forwards a delete for every rejected update (as Kafka Streams does).
     if (this.state.sendOldValues && oldValue === null && newValue === null) return;
-    if (this.store !== null) {
-      this.store.put(key, newValue === null ? null : { value: newValue, timestamp: record.timestamp });
-      this.forwarder.maybeForward(record.withValue(change(newValue, oldValue)));
-    } else {
-      this.context.forward(record.withValue(change(newValue, oldValue)));
-    }
+    this.update(record, newValue, oldValue);
   }
 }
 
@@ -150,54 +152,13 @@ export function filterGetter<K, V>(
   predicate: Predicate<K, V>,
   negate: boolean,
 ): ValueGetterSupplier<K, V> {
-  return {
-    storeNames: parent.storeNames,
-    get: () => {
-      const inner = parent.get();
-      return {
-        init: (context) => inner.init(context),
-        get: (key) => {
-          const found = inner.get(key);
-          return found !== null && predicate(key, found.value) !== negate ? found : null;
-        },
-      };
-    },
-  };
+  return derivedGetter(parent, (key, found) => (predicate(key, found.value) !== negate ? found : null));
 }
 
-export class TableMapValuesProcessor<K, V, VR> implements Processor<K, Change<V>, K, Change<VR>> {
-  private context!: ProcessorContext<K, Change<VR>>;
-  private store: TimestampedKeyValueStore<K, VR> | null = null;
-  private forwarder!: TupleForwarder<K, VR>;
-
-  constructor(
-    private readonly mapper: ValueMapper<K, V, VR>,
-    private readonly state: TableNodeState,
-  ) {}
-
-  init(context: ProcessorContext<K, Change<VR>>): void {
-    this.context = context;
-    if (this.state.storeName !== null) this.store = context.getStateStore(this.state.storeName);
-    this.forwarder = new TupleForwarder(this.store, context, () => this.state.sendOldValues, makeRecordFrom(context));
-  }
-
-  process(record: Record<K, Change<V>>): void {
-    const key = record.key;
-    const newValue = record.value.newValue === null ? null : this.mapper(record.value.newValue, key);
-    const oldValue =
-      this.state.sendOldValues && record.value.oldValue !== null ? this.mapper(record.value.oldValue, key) : null;
-    if (this.store !== null) {
-      this.store.put(key, newValue === null ? null : { value: newValue, timestamp: record.timestamp });
-      this.forwarder.maybeForward(record.withValue(change(newValue, oldValue)));
-    } else {
-      this.context.forward(record.withValue(change(newValue, oldValue)));
-    }
-  }
-}
-
-export function mapValuesGetter<K, V, VR>(
+/** Lookups through the parent's getter with this node's function applied to what it finds. */
+function derivedGetter<K, V, VR>(
   parent: ValueGetterSupplier<K, V>,
-  mapper: ValueMapper<K, V, VR>,
+  apply: (key: K, found: ValueAndTimestamp<V>) => ValueAndTimestamp<VR> | null,
 ): ValueGetterSupplier<K, VR> {
   return {
     storeNames: parent.storeNames,
@@ -207,11 +168,35 @@ export function mapValuesGetter<K, V, VR>(
         init: (context) => inner.init(context),
         get: (key) => {
           const found = inner.get(key);
-          return found === null ? null : { value: mapper(found.value, key), timestamp: found.timestamp };
+          return found === null ? null : apply(key, found);
         },
       };
     },
   };
+}
+
+export class TableMapValuesProcessor<K, V, VR> extends TableNodeProcessor<K, Change<V>, VR> {
+  constructor(
+    private readonly mapper: ValueMapper<K, V, VR>,
+    state: TableNodeState,
+  ) {
+    super(state);
+  }
+
+  process(record: Record<K, Change<V>>): void {
+    const key = record.key;
+    const newValue = record.value.newValue === null ? null : this.mapper(record.value.newValue, key);
+    const oldValue =
+      this.state.sendOldValues && record.value.oldValue !== null ? this.mapper(record.value.oldValue, key) : null;
+    this.update(record, newValue, oldValue);
+  }
+}
+
+export function mapValuesGetter<K, V, VR>(
+  parent: ValueGetterSupplier<K, V>,
+  mapper: ValueMapper<K, V, VR>,
+): ValueGetterSupplier<K, VR> {
+  return derivedGetter(parent, (key, found) => ({ value: mapper(found.value, key), timestamp: found.timestamp }));
 }
 
 /** toStream(): the new value of each update; deletes become tombstones. */
