@@ -380,9 +380,9 @@ export class KsqlServer {
 
   /** ksqlDB's KsqlQueryStatus: RUNNING, ERROR (or UNRESPONSIVE while it starts). */
   queryState(queryId: string): string {
-    if (this.failedQueries.has(queryId)) return 'ERROR';
     const state = this.runner.state(queryId);
-    if (state === 'ERROR') return 'ERROR';
+    // A failed query is restarted (QueryRunner): ERROR until it runs again.
+    if (state === 'ERROR' || (this.failedQueries.has(queryId) && state !== 'RUNNING')) return 'ERROR';
     return state === 'RUNNING' || state === 'REBALANCING' ? 'RUNNING' : 'UNRESPONSIVE';
   }
 

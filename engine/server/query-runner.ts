@@ -27,8 +27,14 @@ interface RunningQuery {
   readonly streams: KafkaStreams;
 }
 
+/** A failed query is restarted after this, doubled each time up to RETRY_MAX_MS (ksql.query.retry.backoff.*). */
+const RETRY_INITIAL_MS = 5_000;
+const RETRY_MAX_MS = 300_000;
+
 export class QueryRunner {
   private readonly running = new Map<string, RunningQuery>();
+  private readonly failures = new Map<string, number>();
+  private closed = false;
 
   constructor(private readonly options: QueryRunnerOptions) {}
 
@@ -65,16 +71,34 @@ export class QueryRunner {
       // Records a query cannot read are skipped and logged, as ksqlDB's processing log does.
       processingLog: (entry) => this.options.processingLog.fromTopology(query.id, entry),
     });
+    const running = { query, streams };
     streams.onStateChange((state) => {
-      if (state === 'ERROR' && streams.error) this.options.onError?.(query.id, streams.error);
+      if (state === 'ERROR') this.failed(running, streams.error ?? new Error('the query failed'));
     });
-    this.running.set(query.id, { query, streams });
+    this.running.set(query.id, running);
     try {
       await streams.start();
     } catch (error) {
-      // The query stays listed (state ERROR) so SHOW QUERIES tells the user why it is not running.
-      this.options.onError?.(query.id, error as Error);
+      this.failed(running, error as Error);
     }
+  }
+
+  /**
+   * The query stays listed (state ERROR, so SHOW QUERIES tells why) and is
+   * restarted after a backoff, as ksqlDB does: it resumes from its last commit.
+   */
+  private failed(running: RunningQuery, error: Error): void {
+    const { id } = running.query;
+    this.options.onError?.(id, error);
+    const attempt = (this.failures.get(id) ?? 0) + 1;
+    this.failures.set(id, attempt);
+    const delay = Math.min(RETRY_MAX_MS, RETRY_INITIAL_MS * 2 ** (attempt - 1));
+    setTimeout(() => {
+      if (this.closed || this.running.get(id) !== running) return;
+      void this.stop(id)
+        .catch(() => {})
+        .then(() => (this.closed || this.running.has(id) ? undefined : this.start(running.query)));
+    }, delay).unref();
   }
 
   private async stop(queryId: string): Promise<void> {
@@ -85,6 +109,7 @@ export class QueryRunner {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const id of [...this.running.keys()]) await this.stop(id);
   }
 }

@@ -522,7 +522,7 @@ export class KafkaStreams {
     const producer = this.producer as Producer;
     const collector = this.collector as BufferedRecordCollector;
     running.task.commit(); // flushes caches into the collector
-    const topicMessages = collector.drain();
+    const sends = collector.drain();
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     for (const p of positions) {
       const list = byTopic.get(p.topic) ?? [];
@@ -533,7 +533,7 @@ export class KafkaStreams {
     if (this.eos) {
       const transaction = await producer.transaction();
       try {
-        if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+        for (const topicMessages of sends) await transaction.sendBatch({ topicMessages, acks: -1 });
         await transaction.sendOffsets({ consumerGroupId: this.config.applicationId, ...offsets });
         await transaction.commit();
       } catch (error) {
@@ -543,7 +543,7 @@ export class KafkaStreams {
       }
     } else {
       try {
-        if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+        for (const topicMessages of sends) await producer.sendBatch({ topicMessages, acks: -1 });
         await (this.consumer as Consumer).commitOffsets(
           offsets.topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
         );

@@ -2,11 +2,20 @@
  * Collects what tasks produce (output, repartition and changelog records)
  * until the next commit, when it is sent in one go: inside the transaction
  * under exactly-once, before the offset commit under at-least-once.
+ *
+ * kafkajs puts all of a send's records for one partition into one record
+ * batch, which the broker refuses above its message.max.bytes (1 MiB by
+ * default): a commit's records go out in sends of at most MAX_SEND_BYTES.
  */
 import type { IHeaders, Message, TopicMessages } from 'kafkajs';
 import type { Headers } from '../processor/record.ts';
 import type { RecordCollector } from '../processor/task.ts';
 import type { ChangelogWriter } from '../state/changelog.ts';
+
+/** Under Kafka's default message.max.bytes (1,048,588) even if a whole send lands on one partition. */
+export const MAX_SEND_BYTES = 900_000;
+/** A record's framing in a batch, at most (varints, attributes, deltas). */
+const RECORD_OVERHEAD_BYTES = 24;
 
 export class BufferedRecordCollector implements RecordCollector, ChangelogWriter {
   private pending = new Map<string, Message[]>();
@@ -41,12 +50,32 @@ export class BufferedRecordCollector implements RecordCollector, ChangelogWriter
     return this.count;
   }
 
-  /** Everything collected since the last drain, by topic. */
-  drain(): TopicMessages[] {
-    const out = [...this.pending].map(([topic, messages]) => ({ topic, messages }));
+  /** Everything collected since the last drain, in order, as sends of at most `maxBytes` each, by topic. */
+  drain(maxBytes = MAX_SEND_BYTES): TopicMessages[][] {
+    const sends: TopicMessages[][] = [];
+    let send = new Map<string, Message[]>();
+    let bytes = 0;
+    for (const [topic, messages] of this.pending) {
+      for (const message of messages) {
+        const size = sizeOf(message);
+        if (bytes + size > maxBytes && bytes > 0) {
+          sends.push(asTopicMessages(send));
+          send = new Map();
+          bytes = 0;
+        }
+        let list = send.get(topic);
+        if (list === undefined) {
+          list = [];
+          send.set(topic, list);
+        }
+        list.push(message);
+        bytes += size;
+      }
+    }
+    if (bytes > 0) sends.push(asTopicMessages(send));
     this.pending = new Map();
     this.count = 0;
-    return out;
+    return sends;
   }
 
   private push(topic: string, message: Message): void {
@@ -58,6 +87,23 @@ export class BufferedRecordCollector implements RecordCollector, ChangelogWriter
     list.push(message);
     this.count++;
   }
+}
+
+function asTopicMessages(byTopic: Map<string, Message[]>): TopicMessages[] {
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function sizeOf(message: Message): number {
+  let size = RECORD_OVERHEAD_BYTES + bytesOf(message.key) + bytesOf(message.value);
+  for (const key in message.headers)
+    size += key.length + RECORD_OVERHEAD_BYTES + bytesOf(message.headers[key] as Buffer);
+  return size;
+}
+
+function bytesOf(data: Buffer | string | null | undefined | (Buffer | string)[]): number {
+  if (data === null || data === undefined) return 0;
+  if (Array.isArray(data)) return data.reduce((n, d) => n + bytesOf(d), 0);
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }
 
 function toKafkaHeaders(headers: Headers): IHeaders {
