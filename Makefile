@@ -4,7 +4,7 @@ SHELL := /bin/bash
 TALLY := bin/tally
 
 .DEFAULT_GOAL := help
-.PHONY: help setup up down status logs psql reset test bench produce typecheck lint format check conformance
+.PHONY: help setup up down status logs psql ksql migrate reset test bench produce typecheck lint format check conformance
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,13 @@ logs: ## follow the logs of every service (SERVICE=name for one)
 psql: ## open psql on the stack's PostgreSQL
 	@$(TALLY) psql
 
+ksql: ## open ksqlDB's CLI on the stack's ksqlDB (ARGS="-e 'SHOW STREAMS;'" runs and exits)
+	@$(TALLY) ksql $(ARGS)
+
+migrate: ## apply ksql/migrations to the stack's ksqlDB (ARGS=info, validate, ... for another command)
+	@$(TALLY) migrate -c ksql/ksql-migrations.properties info >/dev/null 2>&1 || $(TALLY) migrate -c ksql/ksql-migrations.properties initialize-metadata
+	@$(TALLY) migrate -c ksql/ksql-migrations.properties $(or $(ARGS),apply --all)
+
 reset: ## stop the stack and wipe its data
 	@$(TALLY) reset
 
@@ -36,7 +43,8 @@ test: setup ## run every test (fails when none ran)
 conformance: ## run ksqlDB's query-validation tests through the engine (FILES=... for some)
 	@$(TALLY) conformance $(FILES)
 
-BENCHES := bench/broker.ts bench/log-append.ts bench/produce.ts bench/topology-driver.ts bench/topology-broker.ts
+BENCHES := bench/broker.ts bench/log-append.ts bench/produce.ts bench/topology-driver.ts bench/topology-broker.ts \
+  bench/connect-sink.ts bench/ksql-queries.ts bench/dashboard.ts
 bench: setup ## run every benchmark and print its figures (BENCHES=... for some)
 	@for b in $(BENCHES); do echo; echo "== $$b"; node --import tsx $$b || exit 1; done
 

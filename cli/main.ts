@@ -7,6 +7,8 @@ import { hideBin } from 'yargs/helpers';
 import { brokerCommand } from '../broker/cli.ts';
 import { UserError } from '../config/index.ts';
 import { connectCommand, connectorsCommand, schemaRegistryCommand } from '../connect/cli.ts';
+import { ksqlCommand } from '../engine/ksql-cli/cli.ts';
+import { migrateCommand } from '../engine/migrations/cli.ts';
 import { conformanceCommand, ksqlServerCommand } from '../engine/index.ts';
 import { produceCommand } from '../producers/cli.ts';
 import { stackCommands } from '../stack/cli.ts';
@@ -21,6 +23,8 @@ try {
     .command(produceCommand)
     .command(conformanceCommand)
     .command(ksqlServerCommand)
+    .command(ksqlCommand)
+    .command(migrateCommand)
     .command(schemaRegistryCommand)
     .command(connectCommand)
     .command(connectorsCommand)

@@ -5,8 +5,10 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import { type Config, PROJECT_ROOT } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
+import { createLogger } from '../logging/index.ts';
 import { electionService } from './election.ts';
+import { setUpPipeline } from './pipeline-setup.ts';
 import { postgresService } from './postgres.ts';
 import type { ServiceDefinition } from './service.ts';
 import { TALLY_BIN } from './tally-bin.ts';
@@ -106,6 +108,9 @@ function ksqldbService(config: Config): ServiceDefinition {
         return false;
       }
     },
+    // Then the election's topics, ksql/migrations and the sink connectors (pipeline-setup.ts).
+    afterReady: () =>
+      setUpPipeline(config, createLogger('pipeline', { logDir: config.logDir, level: config.logLevel })),
     stopTimeoutMs: 30_000,
   };
 }

@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, test } from 'node:test';
+import { PROJECT_ROOT } from '../../config/index.ts';
+import { startTestBroker } from '../../test/support/broker.ts';
+import { temporaryDir, testLogger, until } from '../../test/support/index.ts';
+import { KsqlClient } from '../client/ksql-client.ts';
+import { type KsqlRestServer, startKsqlRestServer } from '../server/app.ts';
+import { type KsqlCliArgs, runKsqlCli } from './cli.ts';
+import { formatListing, formatRow, formatRowHeader } from './table.ts';
+
+let server: KsqlRestServer | undefined;
+const children: ChildProcess[] = [];
+// Registered before the broker's own after() hook (hooks run in order), so the server stops while the broker answers.
+after(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await server?.stop();
+});
+// Top level, so the broker's after() hook stops it at the end of the file.
+const broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
+server = await startKsqlRestServer({
+  bootstrapServers: [broker.address],
+  stateDir: temporaryDir('tally-ksql-'),
+  host: '127.0.0.1',
+  port: 0,
+  logger: testLogger('ksql'),
+  cacheMaxBytes: 0,
+});
+const serverUrl = server.url;
+const client = new KsqlClient({ url: serverUrl });
+await client.execute(
+  `CREATE STREAM votes (voter STRING KEY, candidate STRING) WITH (kafka_topic='cli_votes', value_format='JSON', partitions=1);
+   CREATE TABLE per_candidate AS SELECT candidate, COUNT(*) AS n FROM votes GROUP BY candidate;`,
+);
+await client.execute(
+  "INSERT INTO votes (voter, candidate) VALUES ('v1', 'a'); INSERT INTO votes (voter, candidate) VALUES ('v2', 'a');",
+);
+await until(async () => {
+  const { rows } = await client.query("SELECT n FROM per_candidate WHERE candidate = 'a';");
+  return rows[0]?.[0] === 2;
+}, 'the count of a to reach 2');
+
+/** Runs the CLI in this process with -e or -f; what it printed and its exit status. */
+async function runCli(args: Partial<KsqlCliArgs>): Promise<{ status: number; out: string; err: string }> {
+  const [output, error] = [new PassThrough(), new PassThrough()];
+  let out = '';
+  let err = '';
+  output.on('data', (chunk) => {
+    out += chunk;
+  });
+  error.on('data', (chunk) => {
+    err += chunk;
+  });
+  const status = await runKsqlCli(
+    { server: serverUrl, output: 'TABULAR', ...args },
+    { input: new PassThrough(), output, error },
+  );
+  return { status, out, err };
+}
+
+test('-e runs statements and prints them as the ksqlDB CLI does, in TABULAR and JSON', async () => {
+  const shown = await runCli({ execute: 'SHOW STREAMS;' });
+  assert.equal(shown.status, 0, shown.err);
+  assert.match(shown.out, /^\n Stream Name +\| Kafka Topic +\| Key Format \| Value Format \| Windowed \n-+\n/);
+  assert.match(shown.out, / VOTES +\| cli_votes +\| KAFKA +\| JSON +\| false +\n/);
+
+  const described = await runCli({ execute: 'DESCRIBE per_candidate;' });
+  assert.equal(described.status, 0, described.err);
+  assert.match(
+    described.out,
+    /Name +: PER_CANDIDATE\n Field +\| Type +\n-+\n CANDIDATE \| VARCHAR\(STRING\) +\(primary key\) \n N +\| BIGINT +\n/,
+  );
+  assert.match(described.out, /For runtime statistics and query details run: DESCRIBE <Stream,Table> EXTENDED;/);
+
+  const pulled = await runCli({ execute: "SELECT * FROM per_candidate WHERE candidate = 'a';" });
+  assert.equal(pulled.status, 0, pulled.err);
+  assert.equal(
+    pulled.out,
+    `${formatRowHeader(['CANDIDATE', 'N'], 80)}\n${formatRow(['a', 2], 80)}\nQuery terminated\n`,
+  );
+
+  const json = await runCli({ execute: 'SHOW TABLES;', output: 'JSON' });
+  assert.equal(json.status, 0, json.err);
+  const entities = JSON.parse(json.out);
+  assert.equal(entities[0]['@type'], 'tables');
+  assert.deepEqual(
+    entities[0].tables.map((t: { name: string }) => t.name),
+    ['PER_CANDIDATE'],
+  );
+
+  const jsonRows = await runCli({ execute: "SELECT * FROM per_candidate WHERE candidate = 'a';", output: 'JSON' });
+  assert.match(jsonRows.out, /"schema": "`CANDIDATE` STRING, `N` BIGINT"/);
+  assert.match(jsonRows.out, /"columns": \[\n\s+"a",\n\s+2\n\s+\]/);
+});
+
+test('-f runs a file, with --define variables and DEFINE, and stops at the first error with status 1', async () => {
+  const dir = temporaryDir('tally-cli-');
+  const good = path.join(dir, 'good.sql');
+  fs.writeFileSync(
+    good,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a ksqlDB variable reference
+    "-- a script\nDEFINE name = 'cli_extra';\nCREATE STREAM ${name} (x STRING) WITH (kafka_topic='${topic}', value_format='JSON', partitions=1);\nSHOW VARIABLES;\n",
+  );
+  const ran = await runCli({ file: good, define: ['topic=cli_extra_topic'] });
+  assert.equal(ran.status, 0, ran.err);
+  assert.match(ran.out, / Message +\n-+\n Stream created +\n/);
+  assert.match(ran.out, / Variable Name \| Value +\n-+\n TOPIC +\| cli_extra_topic \n NAME +\| cli_extra +\n/);
+  const [described] = await client.execute('DESCRIBE cli_extra;');
+  assert.equal(described?.sourceDescription.topic, 'cli_extra_topic');
+
+  const bad = path.join(dir, 'bad.sql');
+  fs.writeFileSync(
+    bad,
+    "DESCRIBE nowhere;\nCREATE STREAM never (x STRING) WITH (kafka_topic='never', value_format='JSON', partitions=1);\n",
+  );
+  const failed = await runCli({ file: bad });
+  assert.equal(failed.status, 1);
+  assert.match(failed.err, /NOWHERE/);
+  assert.ok(!(await client.execute('SHOW STREAMS;'))[0]?.streams.some((s: { name: string }) => s.name === 'NEVER'));
+
+  const missing = await runCli({ file: path.join(dir, 'missing.sql') });
+  assert.equal(missing.status, 1);
+  assert.match(missing.err, /Failed to read file: .*missing\.sql \(ENOENT\)/);
+
+  const unreachable = await runKsqlCli(
+    { server: 'http://127.0.0.1:1', output: 'TABULAR', execute: 'SHOW STREAMS;' },
+    { input: new PassThrough(), output: new PassThrough(), error: new PassThrough() },
+  );
+  assert.equal(unreachable, 1);
+});
+
+/** A spawned `tally ksql` with its stdin and stdout as pipes. */
+function spawnCli(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('engine', 'ksql-cli', 'main.ts'), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, HOME: temporaryDir('tally-cli-home-') },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const output = { out: '', err: '' };
+  child.stdout.on('data', (chunk) => {
+    output.out += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output.err += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  /** Waits for `pattern` in stdout after `from`; returns where the match ends. */
+  const waitFor = async (pattern: RegExp, from: number, what: string): Promise<number> => {
+    let end = -1;
+    await until(
+      () => {
+        const match = pattern.exec(output.out.slice(from));
+        if (match) end = from + match.index + match[0].length;
+        return match !== null;
+      },
+      `${what} (stdout so far: ${JSON.stringify(output.out.slice(from))}, stderr: ${JSON.stringify(output.err)})`,
+      60_000,
+    );
+    return end;
+  };
+  return { child, output, exited, waitFor };
+}
+
+test('a spawned `tally ksql -e` exits with status 1 when a statement fails, 0 otherwise', async () => {
+  const failing = spawnCli([serverUrl, '-e', 'DROP STREAM nowhere;']);
+  assert.equal(await failing.exited, 1);
+  assert.match(failing.output.err, /NOWHERE/);
+  const passing = spawnCli([serverUrl, '--output', 'JSON', '-e', 'LIST STREAMS;']);
+  assert.equal(await passing.exited, 0, passing.output.err);
+  assert.equal(JSON.parse(passing.output.out)[0]['@type'], 'streams');
+});
+
+test('the REPL over pipes: banner, SHOW STREAMS over two lines, a pull query, a push query stopped by Ctrl-C, exit', async () => {
+  const { child, output, exited, waitFor } = spawnCli([serverUrl]);
+  let at = await waitFor(
+    /CLI v8\.0\.0, Server v[\d.]+ located at http:\/\/127\.0\.0\.1:\d+\nServer Status: RUNNING\n/,
+    0,
+    'the banner',
+  );
+  at = await waitFor(/ksql> $/, at, 'the prompt');
+
+  child.stdin.write('SHOW\n');
+  at = await waitFor(/> $/, at, 'the continuation prompt');
+  child.stdin.write('STREAMS;\n');
+  at = await waitFor(
+    / Stream Name +\| Kafka Topic[^\n]*\n-+\n(?:[^\n]*\n)* VOTES +\| cli_votes [^\n]*\n-+\nksql> $/,
+    at,
+    'the streams',
+  );
+
+  child.stdin.write("SELECT * FROM per_candidate WHERE candidate = 'a';\n");
+  at = await waitFor(
+    /\|CANDIDATE +\|N +\|\n\+-+\+-+\+\n\|a +\|2 +\|\nQuery terminated\nksql> $/,
+    at,
+    'the pull query rows',
+  );
+
+  child.stdin.write('SELECT voter, candidate FROM votes EMIT CHANGES;\n');
+  at = await waitFor(/\|VOTER +\|CANDIDATE +\|\n\+-+\+-+\+\n/, at, 'the push query header');
+  await client.execute("INSERT INTO votes (voter, candidate) VALUES ('v3', 'b');");
+  at = await waitFor(/\|v3 +\|b +\|\n/, at, 'the pushed row');
+  child.kill('SIGINT');
+  at = await waitFor(/Query terminated\nksql> $/, at, 'the query to end on Ctrl-C');
+  assert.equal(child.exitCode, null, 'Ctrl-C during a query returns to the prompt');
+
+  child.stdin.write('DESCRIBE nowhere;\n');
+  await until(() => /NOWHERE/.test(output.err), 'the error on stderr');
+  at = await waitFor(/ksql> $/, at, 'the prompt after an error');
+  child.stdin.write('exit\n');
+  assert.equal(await exited, 0);
+});
+
+test('TABULAR layouts: listings padded to the widest cell, query rows in fixed cells that wrap', () => {
+  assert.equal(
+    formatListing({ headers: ['Message'], rows: [['Stream created']] }, 80),
+    ' Message        \n----------------\n Stream created \n----------------',
+  );
+  assert.equal(formatRowHeader(['A', 'B'], 20), '+--------+--------+\n|A       |B       |\n+--------+--------+');
+  assert.equal(formatRow(['0123456789', null], 20), '|01234567|null    |\n|89      |        |');
+  assert.equal(formatRow([[1, 2], { K: 'v' }], 20), '|[1, 2]  |{K=v}   |');
+});
