@@ -193,7 +193,8 @@ class PhysicalPlanner {
       valueSerde: sourceValueSerde(source),
       timestampExtractor: this.timestampExtractor(source),
     });
-    return stream.process<AnyKey, Row>(() => new SourceRowProcessor(ref, prefixed, false) as never);
+    // Source rows keep their record key: no repartition before a join or GROUP BY on the key, as in ksqlDB.
+    return stream.processValues<Row>(() => new SourceRowProcessor(ref, prefixed, false) as never);
   }
 
   private sourceTable(ref: SourceRef, prefixed: boolean): Table {
@@ -203,7 +204,7 @@ class PhysicalPlanner {
       valueSerde: sourceValueSerde(source),
       timestampExtractor: this.timestampExtractor(source),
     });
-    return stream.process<AnyKey, Row>(() => new SourceRowProcessor(ref, prefixed, true) as never).toTable();
+    return stream.processValues<Row>(() => new SourceRowProcessor(ref, prefixed, true) as never).toTable();
   }
 
   private timestampExtractor(source: DataSource) {
@@ -239,8 +240,11 @@ class PhysicalPlanner {
     if (step.kind === 'stream-stream') {
       let l = left as Stream;
       let r = this.sourceStream(rightSource, true).filter((_k, row) => !isTombstone(row));
-      if (!step.leftKeyIsKey) l = l.selectKey<AnyKey>((_k, row) => [this.evaluate(step.leftKey, row, 'JOIN')]);
-      if (!step.rightKeyIsKey) r = r.selectKey<AnyKey>((_k, row) => [this.evaluate(step.rightKey, row, 'JOIN')]);
+      // A side keyed by the join expression stays as it is; the other is repartitioned with its key format.
+      const lKeyed = step.leftKeyIsKey ? dropNullKeys(l) : null;
+      const rKeyed = step.rightKeyIsKey ? dropNullKeys(r) : null;
+      l = lKeyed ?? this.rekeyForJoin(l, step.leftKey, rKeyed?.keySerde ?? null);
+      r = rKeyed ?? this.rekeyForJoin(r, step.rightKey, lKeyed?.keySerde ?? null);
       const w = step.within;
       const before = w?.beforeMs ?? 0;
       const after = w?.afterMs ?? 0;
@@ -265,7 +269,7 @@ class PhysicalPlanner {
     if (step.kind === 'stream-table') {
       let l = left as Stream;
       const r = this.sourceTable(rightSource, true);
-      if (!step.leftKeyIsKey) l = l.selectKey<AnyKey>((_k, row) => [this.evaluate(step.leftKey, row, 'JOIN')]);
+      l = step.leftKeyIsKey ? dropNullKeys(l) : this.rekeyForJoin(l, step.leftKey, sourceKeySerde(rightSource.source));
       return step.type === 'LEFT' ? l.leftJoin(r, merge) : l.join(r, merge);
     }
     const l = left as Table;
@@ -294,6 +298,16 @@ class PhysicalPlanner {
     }
   }
 
+  /**
+   * Keys a join side by its join expression and repartitions it, with the
+   * key format of the side it joins when that one is read as it is: both
+   * must put equal keys in equal partitions (co-partitioning).
+   */
+  private rekeyForJoin(stream: Stream, joinKey: JoinStep['leftKey'], keySerde: Serde<AnyKey> | null): Stream {
+    const rekeyed = stream.selectKey<AnyKey>((_k, row) => [this.evaluate(joinKey, row, 'JOIN')]);
+    return keySerde === null ? rekeyed : rekeyed.repartition({ keySerde });
+  }
+
   // ---------------------------------------------------------------- aggregation
 
   private aggregate(input: Stream | Table, step: AggregationStep): Table {
@@ -319,8 +333,9 @@ class PhysicalPlanner {
         .groupBy((_k, row) => ({ key: groupKey(row) as KeyValues, value: row }))
         .aggregate(initializer, adder, subtractor) as KTable<AnyKey, unknown[]>;
     } else {
+      // Grouping by the key itself needs no repartition; rows with a null key are dropped, as a GROUP BY drops them.
       const grouped = step.groupByKey
-        ? (input as KStream<KeyValues, Row>).groupByKey()
+        ? (dropNullKeys(input as Stream) as KStream<KeyValues, Row>).groupByKey()
         : input.groupBy((_k, row) => groupKey(row) as KeyValues);
       const w = step.window;
       // Without GRACE PERIOD: EMIT FINAL closes a window at its end, EMIT CHANGES keeps it open 24 hours.
@@ -439,4 +454,16 @@ function enableOldValues<T extends KTable<AnyKey, Row>>(table: T): T {
 
 function isTable(x: Stream | Table): x is Table {
   return 'toStream' in x;
+}
+
+/**
+ * A stream joined or grouped on its own key, without the repartition that
+ * would drop them: records whose key columns are all null are dropped here,
+ * as ksqlDB drops them.
+ */
+function dropNullKeys<V>(stream: KStream<AnyKey, V>): KStream<AnyKey, V> {
+  return stream.filter((key) => {
+    const values = key !== null && typeof key === 'object' && 'window' in key ? key.key : key;
+    return Array.isArray(values) && values.some((v) => v !== null && v !== undefined);
+  });
 }

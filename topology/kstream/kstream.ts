@@ -157,6 +157,27 @@ export class KStream<K, V> {
   }
 
   /**
+   * Like `process`, for a processor that forwards each record under the key it
+   * came with (Kafka Streams' processValues): the stream keeps its key serde
+   * and needs no repartition before a join or grouping by key.
+   */
+  processValues<VR>(
+    supplier: () => Processor<K, V, K, VR>,
+    options: { name?: string; stores?: readonly string[] } = {},
+  ): KStream<K, VR> {
+    const out = this.add<K, VR>(
+      'KSTREAM-PROCESSVALUES-',
+      options,
+      supplier,
+      this.keySerde,
+      null,
+      this.repartitionRequired,
+    );
+    if (options.stores?.length) this.b.topology.connectProcessorAndStateStores([out.node], ...options.stores);
+    return out;
+  }
+
+  /**
    * Splits the stream: each record goes to the first branch whose predicate
    * accepts it, else to the default branch (if any). Branches are named
    * `<prefix><name>` (or `<prefix><index>`).
