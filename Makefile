@@ -4,7 +4,7 @@ SHELL := /bin/bash
 TALLY := bin/tally
 
 .DEFAULT_GOAL := help
-.PHONY: help setup up down status logs psql ksql migrate reset test bench produce typecheck lint format check conformance
+.PHONY: help setup up down status logs psql ksql migrate reset test e2e bench produce typecheck lint format check conformance
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ reset: ## stop the stack and wipe its data
 
 test: setup ## run every test (fails when none ran)
 	@node --import tsx scripts/run-tests.ts $(TESTS)
+
+e2e: setup ## the whole election through the whole embedded stack, checked against its ground truth (~6 min)
+	@node --import tsx --test test/end-to-end.e2e.ts
 
 conformance: ## run ksqlDB's query-validation tests through the engine (FILES=... for some)
 	@$(TALLY) conformance $(FILES)

@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
-import { type Config, configOptions, loadConfig, PROJECT_ROOT, UserError } from '../config/index.ts';
+import { type Config, configOptions, loadConfig, UserError } from '../config/index.ts';
 import { superviseEmbeddedStack } from './daemon.ts';
 import { compose, dockerEngineAnswers } from './docker.ts';
-import { electionService, electionTruthFile } from './election.ts';
+import { countedVotes, electionService, electionTruthFile } from './election.ts';
 import { acceptsConnections } from './embedded.ts';
 import { followLogs } from './logs.ts';
 import { isAlive, type RunState, readRunState } from './run-state.ts';
@@ -68,8 +68,9 @@ async function up(config: Config): Promise<void> {
     const state = readRunState(config.runDir);
     const fresh = state && state.pid === daemon.pid && state.startedAt >= startedAt;
     if (fresh && state.phase === 'running') {
+      if (config.settings.election) await waitForFirstVotes(config);
       console.log('Ready:');
-      printServices(state);
+      printServices(readRunState(config.runDir) ?? state);
       printWhereToGo(config);
       return;
     }
@@ -79,6 +80,17 @@ async function up(config: Config): Promise<void> {
         `The embedded stack did not start${fresh && state.error ? `:\n${state.error}` : `; see ${supervisorLog}`}`,
       );
     }
+  }
+}
+
+/** The election service is ready at the first counted votes, or finished before: either way, wait for them. */
+async function waitForFirstVotes(config: Config): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while ((await countedVotes(config.postgres.url)) === 0) {
+    if (Date.now() > deadline) {
+      throw new UserError(`No vote reached PostgreSQL within 5 minutes; see the logs in ${config.logDir} (make logs).`);
+    }
+    await sleep(500);
   }
 }
 

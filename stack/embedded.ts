@@ -4,7 +4,6 @@
  * Connect worker, dashboard to come).
  */
 import net from 'node:net';
-import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { createLogger } from '../logging/index.ts';
 import { electionService } from './election.ts';

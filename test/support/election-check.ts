@@ -128,8 +128,8 @@ function nested(rows: Row[], outer: string, inner: string): Record<string, Count
   const out: Record<string, Counts> = {};
   for (const r of rows) {
     if (Number(r.votes) === 0) continue;
-    const group = (out[String(r[outer])] ??= {});
-    group[String(r[inner])] = Number(r.votes);
+    const key = String(r[outer]);
+    out[key] = { ...out[key], [String(r[inner])]: Number(r.votes) };
   }
   return out;
 }
