@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { startTestBroker } from '../../test/support/broker.ts';
-import { temporaryDir, testLogger, until } from '../../test/support/index.ts';
-import { type KsqlRestServer, startKsqlRestServer } from '../server/app.ts';
+import { test } from 'node:test';
+import { until } from '../../test/support/index.ts';
+import { startTestKsqlServer } from '../../test/support/ksql.ts';
 import { KsqlClient, KsqlClientError } from './ksql-client.ts';
 import { splitSql, substituteVariables } from './sql-statements.ts';
 
-let server: KsqlRestServer | undefined;
-// Registered before the broker's own after() hook (hooks run in order), so the server stops while the broker answers.
-after(async () => {
-  await server?.stop();
-});
-// Top level, so the broker's after() hook stops it at the end of the file.
-const broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
-server = await startKsqlRestServer({
-  bootstrapServers: [broker.address],
-  stateDir: temporaryDir('tally-ksql-'),
-  host: '127.0.0.1',
-  port: 0,
-  logger: testLogger('ksql'),
-  cacheMaxBytes: 0,
-});
+const { server } = await startTestKsqlServer();
 const client = new KsqlClient({ url: server.url });
 
 test('info, statements, errors with the entities before them, pull and push queries over HTTP/1.1', async () => {

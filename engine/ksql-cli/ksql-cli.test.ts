@@ -5,30 +5,17 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { PROJECT_ROOT } from '../../config/index.ts';
-import { startTestBroker } from '../../test/support/broker.ts';
-import { temporaryDir, testLogger, until } from '../../test/support/index.ts';
+import { temporaryDir, until } from '../../test/support/index.ts';
+import { startTestKsqlServer } from '../../test/support/ksql.ts';
 import { KsqlClient } from '../client/ksql-client.ts';
-import { type KsqlRestServer, startKsqlRestServer } from '../server/app.ts';
 import { type KsqlCliArgs, runKsqlCli } from './cli.ts';
 import { formatListing, formatRow, formatRowHeader } from './table.ts';
 
-let server: KsqlRestServer | undefined;
 const children: ChildProcess[] = [];
-// Registered before the broker's own after() hook (hooks run in order), so the server stops while the broker answers.
-after(async () => {
+after(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await server?.stop();
 });
-// Top level, so the broker's after() hook stops it at the end of the file.
-const broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
-server = await startKsqlRestServer({
-  bootstrapServers: [broker.address],
-  stateDir: temporaryDir('tally-ksql-'),
-  host: '127.0.0.1',
-  port: 0,
-  logger: testLogger('ksql'),
-  cacheMaxBytes: 0,
-});
+const { server } = await startTestKsqlServer();
 const serverUrl = server.url;
 const client = new KsqlClient({ url: serverUrl });
 await client.execute(

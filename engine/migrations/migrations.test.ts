@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import yargs from 'yargs';
-import { startTestBroker } from '../../test/support/broker.ts';
-import { temporaryDir, testLogger, until } from '../../test/support/index.ts';
+import { temporaryDir, until } from '../../test/support/index.ts';
+import { startTestKsqlServer } from '../../test/support/ksql.ts';
 import { KsqlClient } from '../client/ksql-client.ts';
-import { type KsqlRestServer, startKsqlRestServer } from '../server/app.ts';
 import { migrateCommand } from './cli.ts';
 import {
   apply,
@@ -21,21 +20,7 @@ import {
 import { splitMigration, toMigrationCommand } from './commands-parser.ts';
 import { parseProperties } from './properties.ts';
 
-let server: KsqlRestServer | undefined;
-// Registered before the broker's own after() hook (hooks run in order), so the server stops while the broker answers.
-after(async () => {
-  await server?.stop();
-});
-// Top level, so the broker's after() hook stops it at the end of the file.
-const broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
-server = await startKsqlRestServer({
-  bootstrapServers: [broker.address],
-  stateDir: temporaryDir('tally-ksql-'),
-  host: '127.0.0.1',
-  port: 0,
-  logger: testLogger('ksql'),
-  cacheMaxBytes: 0,
-});
+const { server } = await startTestKsqlServer();
 const client = new KsqlClient({ url: server.url });
 
 /** Collects what a command prints. */
