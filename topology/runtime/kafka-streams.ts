@@ -473,6 +473,10 @@ export class KafkaStreams {
       .fetchTopicOffsets(topic)
       .then((offsets) => new Map(offsets.map((o) => [o.partition, Number(o.high)])));
     const request = { startedAt, ends };
+    // A failed request is not kept: the next task asks again.
+    ends.catch(() => {
+      if (this.logEndRequests.get(topic) === request) this.logEndRequests.delete(topic);
+    });
     this.logEndRequests.set(topic, request);
     return request;
   }
