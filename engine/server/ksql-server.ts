@@ -100,6 +100,7 @@ export class KsqlServer {
         this.failedQueries.set(queryId, error.message);
         options.logger.error({ queryId, err: error }, 'persistent query failed');
       },
+      onWarning: (queryId, message, error) => options.logger.warn({ queryId, err: error }, message),
     });
     this.engine.processingLog.onRecord((r) => {
       options.logger.warn(r, 'processing log');

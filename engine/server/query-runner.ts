@@ -20,6 +20,7 @@ export interface QueryRunnerOptions {
   /** ksqlDB's tests and small deployments want every update; 0 turns the record cache off. */
   readonly cacheMaxBytes?: number;
   readonly onError?: (queryId: string, error: Error) => void;
+  readonly onWarning?: (queryId: string, message: string, error: Error) => void;
 }
 
 interface RunningQuery {
@@ -70,6 +71,7 @@ export class QueryRunner {
       ...(cacheMaxBytes !== undefined && { cacheMaxBytes }),
       // Records a query cannot read are skipped and logged, as ksqlDB's processing log does.
       processingLog: (entry) => this.options.processingLog.fromTopology(query.id, entry),
+      onWarning: (message, error) => this.options.onWarning?.(query.id, message, error),
     });
     const running = { query, streams };
     streams.onStateChange((state) => {

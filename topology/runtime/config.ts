@@ -46,14 +46,19 @@ export interface StreamsConfig {
   readonly processingLog?: ProcessingLog;
   /** Settings processors may read (ProcessorContext.config). */
   readonly config?: Readonly<Record<string, unknown>>;
+  /** What recovers by itself but should be seen: a task dropped after a failed commit, the consumer restarting. */
+  readonly onWarning?: (message: string, error: Error) => void;
 }
 
 export interface ResolvedConfig
-  extends Required<Omit<StreamsConfig, 'stateDir' | 'processId' | 'defaultTimestampExtractor' | 'processingLog'>> {
+  extends Required<
+    Omit<StreamsConfig, 'stateDir' | 'processId' | 'defaultTimestampExtractor' | 'processingLog' | 'onWarning'>
+  > {
   readonly stateDir: string | undefined;
   readonly processId: string | undefined;
   readonly defaultTimestampExtractor: TimestampExtractor | undefined;
   readonly processingLog: ProcessingLog | undefined;
+  readonly onWarning: ((message: string, error: Error) => void) | undefined;
 }
 
 export function resolveConfig(config: StreamsConfig): ResolvedConfig {
@@ -80,6 +85,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedConfig {
     replicationFactor: config.replicationFactor ?? 1,
     defaultTimestampExtractor: config.defaultTimestampExtractor,
     processingLog: config.processingLog,
+    onWarning: config.onWarning,
     config: config.config ?? {},
   };
 }

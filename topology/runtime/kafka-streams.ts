@@ -237,7 +237,8 @@ export class KafkaStreams {
       if (payload.batchSize === 0) this.onFilteredBatch(payload);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.fail(payload.error);
+      if (payload.restart) this.config.onWarning?.('the consumer crashed and restarts', payload.error);
+      else this.fail(payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({
@@ -565,6 +566,7 @@ export class KafkaStreams {
    * A fenced producer means another process took our transactional id: fatal.
    */
   private abandonTask(running: RunningTask, error: Error): void {
+    this.config.onWarning?.(`task ${taskName(running.id)} dropped after a failed commit`, error);
     this.closeTask(taskName(running.id));
     this.collector?.drain();
     const type = (error as { type?: string }).type;
