@@ -41,7 +41,7 @@ test: setup ## run every test (fails when none ran)
 	@node --import tsx scripts/run-tests.ts $(TESTS)
 
 e2e: setup ## the whole election through the whole embedded stack, checked against its ground truth (~6 min)
-	@node --import tsx --test test/end-to-end.e2e.ts
+	@node --import tsx --test test/end-to-end.e2e.ts topology/runtime/partition-order-race.e2e.ts
 
 conformance: ## run ksqlDB's query-validation tests through the engine (FILES=... for some)
 	@$(TALLY) conformance $(FILES)

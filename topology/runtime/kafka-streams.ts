@@ -78,6 +78,8 @@ export class KafkaStreams {
   private inBatch = false;
   /** When the consumer's last fetch completed: what its batches are known to be on the broker by. */
   private lastFetchAt = 0;
+  /** When it was sent: the log ends it reports are at least that fresh. */
+  private lastFetchSentAt = 0;
   private readonly logEndRequests = new Map<string, LogEndsRequest>();
   /** Batches and drains run one at a time, in arrival order. */
   private work: Promise<unknown> = Promise.resolve();
@@ -230,6 +232,9 @@ export class KafkaStreams {
       if (this.currentState === 'RUNNING') this.setState('REBALANCING');
     });
     // Batches handled after this completed fetch were on the broker by then (PartitionGroup's `at`).
+    consumer.on(consumer.events.FETCH_START, () => {
+      this.lastFetchSentAt = performance.now();
+    });
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetchAt = performance.now();
     });
@@ -426,6 +431,7 @@ export class KafkaStreams {
       records,
       Number(batch.lastOffset()) + 1,
       Number(batch.highWatermark),
+      this.lastFetchSentAt,
       this.lastFetchAt,
     );
     await this.drain(running);
@@ -495,6 +501,7 @@ export class KafkaStreams {
       [],
       Number(payload.lastOffset) + 1,
       Number(payload.highWatermark),
+      this.lastFetchSentAt,
       this.lastFetchAt,
     );
     void this.exclusive(async () => {

@@ -11,6 +11,11 @@ const rec = (offset: number, timestamp: number): BufferedRecord => ({
 });
 
 let clock = 0;
+/** A fetch sent and received at the next tick of the clock. */
+const at = (): [number, number] => {
+  clock++;
+  return [clock, clock];
+};
 
 function drain(group: PartitionGroup): string[] {
   const out: string[] = [];
@@ -27,8 +32,8 @@ describe('PartitionGroup', () => {
       ],
       clock,
     );
-    group.add('votes', 0, [rec(0, 50), rec(1, 70)], 2, 2, ++clock);
-    group.add('voters', 0, [rec(0, 10), rec(1, 60)], 2, 2, ++clock);
+    group.add('votes', 0, [rec(0, 50), rec(1, 70)], 2, 2, ...at());
+    group.add('voters', 0, [rec(0, 10), rec(1, 60)], 2, 2, ...at());
     assert.deepEqual(drain(group), ['voters@0', 'votes@0', 'voters@1', 'votes@1']);
   });
 
@@ -40,13 +45,13 @@ describe('PartitionGroup', () => {
       ],
       clock,
     );
-    group.add('votes', 0, [rec(0, 50), rec(1, 51), rec(2, 52)], 3, 3, ++clock);
+    group.add('votes', 0, [rec(0, 50), rec(1, 51), rec(2, 52)], 3, 3, ...at());
     assert.equal(group.next(), null, 'voters has lag: wait');
     assert.deepEqual(group.committableOffsets(), [
       { topic: 'votes', partition: 0, offset: 0 },
       { topic: 'voters', partition: 0, offset: 0 },
     ]);
-    group.add('voters', 0, [rec(0, 5), rec(1, 6)], 2, 2, ++clock);
+    group.add('voters', 0, [rec(0, 5), rec(1, 6)], 2, 2, ...at());
     assert.deepEqual(drain(group), ['voters@0', 'voters@1', 'votes@0', 'votes@1', 'votes@2']);
     assert.deepEqual(group.committableOffsets(), [
       { topic: 'votes', partition: 0, offset: 3 },
@@ -62,7 +67,7 @@ describe('PartitionGroup', () => {
       ],
       clock,
     );
-    group.add('votes', 0, [rec(0, 50)], 1, 1, ++clock);
+    group.add('votes', 0, [rec(0, 50)], 1, 1, ...at());
     assert.equal(group.next(), null, 'what was known of voters is older than the vote');
     assert.deepEqual(group.unconfirmed(), [{ topic: 'voters', partition: 0 }]);
     group.confirm('voters', 0, 4, ++clock);
@@ -78,21 +83,39 @@ describe('PartitionGroup', () => {
       ],
       clock,
     );
-    group.add('votes', 0, [rec(0, 50)], 1, 1, ++clock);
+    group.add('votes', 0, [rec(0, 50)], 1, 1, ...at());
     group.confirm('voters', 0, 2, ++clock);
     assert.equal(group.next(), null);
     assert.deepEqual(group.unconfirmed(), [], 'known, and behind: fetch, do not ask again');
-    group.add('voters', 0, [rec(0, 5), rec(1, 6)], 2, 2, ++clock);
+    group.add('voters', 0, [rec(0, 5), rec(1, 6)], 2, 2, ...at());
     assert.deepEqual(drain(group), ['voters@0', 'voters@1', 'votes@0']);
   });
 
   test('skips records fetched again, and moves past control records', () => {
     const group = new PartitionGroup([{ topic: 't', partition: 1, offset: 0, endOffset: 0 }], clock);
-    group.add('t', 1, [rec(0, 1), rec(1, 2)], 2, 3, ++clock);
-    group.add('t', 1, [rec(0, 1), rec(1, 2)], 2, 3, ++clock);
+    group.add('t', 1, [rec(0, 1), rec(1, 2)], 2, 3, ...at());
+    group.add('t', 1, [rec(0, 1), rec(1, 2)], 2, 3, ...at());
     assert.equal(group.buffered, 2);
     assert.deepEqual(drain(group), ['t@0', 't@1']);
-    group.add('t', 1, [], 3, 3, ++clock); // a commit marker only
+    group.add('t', 1, [], 3, 3, ...at()); // a commit marker only
     assert.deepEqual(group.committableOffsets(), [{ topic: 't', partition: 1, offset: 3 }]);
+  });
+
+  test("an end from the same fetch as another partition's records is not fresh enough: the broker read it first", () => {
+    const group = new PartitionGroup(
+      [
+        { topic: 'votes', partition: 0, offset: 0, endOffset: 0 },
+        { topic: 'voters', partition: 0, offset: 0, endOffset: 0 },
+      ],
+      clock,
+    );
+    const sent = ++clock;
+    const received = ++clock;
+    group.add('votes', 0, [rec(0, 50)], 1, 1, sent, received);
+    group.add('voters', 0, [], 0, 0, sent, received);
+    assert.equal(group.next(), null);
+    assert.deepEqual(group.unconfirmed(), [{ topic: 'voters', partition: 0 }]);
+    group.confirm('voters', 0, 0, ++clock);
+    assert.deepEqual(drain(group), ['votes@0']);
   });
 });

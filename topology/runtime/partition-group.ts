@@ -68,18 +68,26 @@ export class PartitionGroup {
     }));
   }
 
-  /** Buffers records fetched at time `at` (those already buffered are skipped) and what the fetch said of the log's end. */
+  /**
+   * Buffers fetched records (those already buffered are skipped) and what the
+   * fetch said of the log's end. The fetch was sent at `sentAt` (the end it
+   * reports is at least that fresh) and completed at `receivedAt` (its
+   * records were on the broker by then): a broker reads a fetch's
+   * partitions one after another, so another partition's records in the
+   * same response may be newer than this end.
+   */
   add(
     topic: string,
     partition: number,
     records: readonly BufferedRecord[],
     fetchedTo: number,
     endOffset: number,
-    at: number,
+    sentAt: number,
+    receivedAt: number,
   ): void {
     const q = this.queue(topic, partition);
-    q.knownAt = Math.max(q.knownAt, at);
-    if (records.length > 0) q.arrivedAt = Math.max(q.arrivedAt, at);
+    q.knownAt = Math.max(q.knownAt, sentAt);
+    if (records.length > 0) q.arrivedAt = Math.max(q.arrivedAt, receivedAt);
     for (const r of records) {
       if (r.offset < q.nextOffset) continue;
       q.records.push(r);
