@@ -50,6 +50,20 @@ const flagValue = (fallback: boolean) =>
     })
     .default(fallback);
 
+/** `user:password` pairs separated by commas, as a map from user to password. */
+const userPasswordPairs = z.string().transform((text, ctx) => {
+  const users: Record<string, string> = {};
+  for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
+    const colon = pair.indexOf(':');
+    if (colon <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be user:password pairs separated by commas' });
+      return z.NEVER;
+    }
+    users[pair.slice(0, colon).trim()] = pair.slice(colon + 1);
+  }
+  return users;
+});
+
 const url = (protocols: string[]) =>
   z
     .string()
@@ -238,41 +252,13 @@ export const SETTINGS = {
   kafkaSaslUsers: setting(
     'TALLY_KAFKA_SASL_USERS',
     'sasl-users',
-    z
-      .string()
-      .transform((text, ctx) => {
-        const users: Record<string, string> = {};
-        for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
-          const colon = pair.indexOf(':');
-          if (colon <= 0) {
-            ctx.addIssue({ code: 'custom', message: 'must be user:password pairs separated by commas' });
-            return z.NEVER;
-          }
-          users[pair.slice(0, colon).trim()] = pair.slice(colon + 1);
-        }
-        return users;
-      })
-      .optional(),
+    userPasswordPairs.optional(),
     'turns on SASL/PLAIN on the embedded broker with these user:password pairs',
   ),
   ksqldbBasicAuthUsers: setting(
     'TALLY_KSQLDB_BASIC_AUTH_USERS',
     'ksqldb-basic-auth-users',
-    z
-      .string()
-      .transform((text, ctx) => {
-        const users: Record<string, string> = {};
-        for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
-          const colon = pair.indexOf(':');
-          if (colon <= 0) {
-            ctx.addIssue({ code: 'custom', message: 'must be user:password pairs separated by commas' });
-            return z.NEVER;
-          }
-          users[pair.slice(0, colon).trim()] = pair.slice(colon + 1);
-        }
-        return users;
-      })
-      .optional(),
+    userPasswordPairs.optional(),
     'turns on HTTP basic authentication on the ksqlDB server with these user:password pairs',
   ),
 
