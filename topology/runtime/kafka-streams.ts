@@ -19,7 +19,16 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Admin, type Batch, type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import {
+  type Admin,
+  type Batch,
+  type Consumer,
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Producer,
+  type Transaction,
+} from 'kafkajs';
 import type { ProcessingLogEntry } from '../processor/processor.ts';
 import { StreamsError, StreamTask } from '../processor/task.ts';
 import type { Topology } from '../processor/topology.ts';
@@ -53,6 +62,8 @@ interface RunningTask {
   readonly task: StreamTask;
   /** Fetched records waiting, per input partition, chosen by timestamp. */
   readonly group: PartitionGroup;
+  /** Where its input partitions stood at its last commit: where to fetch again if a commit fails. */
+  committed: readonly { topic: string; partition: number; offset: number }[];
 }
 
 /** A ListOffsets of a topic, shared by the tasks that need one started after their records arrived. */
@@ -81,6 +92,8 @@ export class KafkaStreams {
   /** When it was sent: the log ends it reports are at least that fresh. */
   private lastFetchSentAt = 0;
   private readonly logEndRequests = new Map<string, LogEndsRequest>();
+  /** Partitions seeked since the last fetch was sent: their batches until then are stale. */
+  private readonly seeking = new Set<string>();
   /** Batches and drains run one at a time, in arrival order. */
   private work: Promise<unknown> = Promise.resolve();
   private stateDir: string | null = null;
@@ -199,20 +212,7 @@ export class KafkaStreams {
     for (const s of plan.layout.subtopologies) for (const t of s.sourceTopics) this.subtopologyByTopic.set(t, s.id);
     this.setUpStateDir();
 
-    this.producer = this.eos
-      ? this.kafka.producer({
-          transactionalId: `${applicationId}-${this.processId}`,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout: this.config.transactionTimeoutMs,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        })
-      : this.kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        });
-    await this.producer.connect();
+    await this.connectedProducer();
 
     const consumer = this.kafka.consumer({
       groupId: applicationId,
@@ -234,6 +234,8 @@ export class KafkaStreams {
     // Batches handled after this completed fetch were on the broker by then (PartitionGroup's `at`).
     consumer.on(consumer.events.FETCH_START, () => {
       this.lastFetchSentAt = performance.now();
+      // This fetch applies the seeks (one broker: fetches follow one another).
+      this.seeking.clear();
     });
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetchAt = performance.now();
@@ -259,7 +261,11 @@ export class KafkaStreams {
           if (!isRunning() || isStale()) return;
           this.inBatch = true;
           try {
-            await this.ensureTasks(heartbeat);
+            await this.ensureTasks(heartbeat).catch((error: Error) => {
+              throw transient(error);
+            });
+            // A new task seeked its partitions: this batch may come from the consumer's older position.
+            if (isStale()) return;
             await this.processBatch(batch);
             // Fetched is not processed: buffered records are committed once processed (PartitionGroup).
             resolveOffset(batch.lastOffset());
@@ -273,6 +279,31 @@ export class KafkaStreams {
           }
         }),
     });
+  }
+
+  /**
+   * The producer, created again after a failed commit: a new transactional
+   * producer bumps the epoch, which makes the broker abort whatever the
+   * failed transaction left open before tasks read their committed offsets.
+   */
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer !== null) return this.producer;
+    const producer = this.eos
+      ? this.kafka.producer({
+          transactionalId: `${this.config.applicationId}-${this.processId}`,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          transactionTimeout: this.config.transactionTimeoutMs,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        })
+      : this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
   }
 
   private async partitionCounts(admin: Admin): Promise<Map<string, number>> {
@@ -330,6 +361,7 @@ export class KafkaStreams {
   private async ensureTasks(heartbeat: () => Promise<void>): Promise<void> {
     const missing = [...this.assigned].filter(([name]) => !this.tasks.has(name));
     if (missing.length === 0) return;
+    await this.connectedProducer(); // first, so that committed offsets are settled
     const plan = this.plan as TopicPlan;
     const subtopologies = this.topology.subtopologies();
     const created: RunningTask[] = [];
@@ -367,7 +399,8 @@ export class KafkaStreams {
           targets.push({ topic, partition: id.partition, apply: (records) => task.restore(store, records) });
       }
       const topics = plan.layout.subtopologies.find((s) => s.id === id.subtopology)?.sourceTopics ?? [];
-      created.push({ id, task, group: await this.partitionGroup(topics, id.partition) });
+      const group = await this.partitionGroup(topics, id.partition);
+      created.push({ id, task, group, committed: group.committableOffsets() });
     }
     await heartbeat();
     try {
@@ -385,6 +418,21 @@ export class KafkaStreams {
     for (const running of created) {
       running.task.initializeProcessors();
       this.tasks.set(taskName(running.id), running);
+      this.seek(running.committed);
+    }
+  }
+
+  /**
+   * Points the consumer at where a task's partitions must be fetched from:
+   * a new task's start, or a dropped task's last commit. The consumer's own
+   * position can be ahead (it moves when a batch is buffered, not when it is
+   * processed): fetching on from there would skip what the task had buffered.
+   */
+  private seek(positions: readonly { topic: string; partition: number; offset: number }[]): void {
+    const consumer = this.consumer as Consumer;
+    for (const { topic, partition, offset } of positions) {
+      consumer.seek({ topic, partition, offset: String(offset) });
+      this.seeking.add(`${topic}-${partition}`);
     }
   }
 
@@ -494,7 +542,7 @@ export class KafkaStreams {
    */
   private onFilteredBatch(payload: { topic: string; partition: number; lastOffset: string; highWatermark: string }) {
     const running = this.taskOf(payload.topic, payload.partition);
-    if (running === undefined) return;
+    if (running === undefined || this.seeking.has(`${payload.topic}-${payload.partition}`)) return;
     running.group.add(
       payload.topic,
       payload.partition,
@@ -527,11 +575,16 @@ export class KafkaStreams {
     return run;
   }
 
+  /**
+   * Commits a task: its output, its changelog records and its consumed
+   * offsets, in one transaction under exactly-once. A commit that fails
+   * (a lost connection, a broker restarting) drops the task: it is rebuilt
+   * from its changelog and fetches again from its last commit.
+   */
   private async commit(
     running: RunningTask,
     positions: readonly { topic: string; partition: number; offset: number }[],
   ): Promise<void> {
-    const producer = this.producer as Producer;
     const collector = this.collector as BufferedRecordCollector;
     running.task.commit(); // flushes caches into the collector
     const sends = collector.drain();
@@ -542,40 +595,36 @@ export class KafkaStreams {
       byTopic.set(p.topic, list);
     }
     const offsets = { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
-    if (this.eos) {
-      const transaction = await producer.transaction();
-      try {
+    let transaction: Transaction | null = null;
+    try {
+      const producer = await this.connectedProducer();
+      if (this.eos) {
+        transaction = await producer.transaction();
         for (const topicMessages of sends) await transaction.sendBatch({ topicMessages, acks: -1 });
         await transaction.sendOffsets({ consumerGroupId: this.config.applicationId, ...offsets });
         await transaction.commit();
-      } catch (error) {
-        await transaction.abort().catch(() => {});
-        this.abandonTask(running, error as Error);
-        throw error;
-      }
-    } else {
-      try {
+      } else {
         for (const topicMessages of sends) await producer.sendBatch({ topicMessages, acks: -1 });
         await (this.consumer as Consumer).commitOffsets(
           offsets.topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
         );
-      } catch (error) {
-        this.abandonTask(running, error as Error);
-        throw error;
       }
+    } catch (error) {
+      await transaction?.abort().catch(() => {});
+      this.abandonTask(running, error as Error);
+      return;
     }
+    running.committed = positions;
     this.commits++;
   }
 
   /**
-   * A failed commit leaves the task's state ahead of its changelog: drop the
-   * task (it is rebuilt from the changelog when the batch is fetched again).
-   * A fenced producer means another process took our transactional id: fatal.
+   * After a failed commit the task's state is ahead of its changelog: drop
+   * it, replace the producer, and fetch its partitions again from its last
+   * commit (the next batch rebuilds it). A fenced producer means another
+   * process took our transactional id: fatal.
    */
   private abandonTask(running: RunningTask, error: Error): void {
-    this.config.onWarning?.(`task ${taskName(running.id)} dropped after a failed commit`, error);
-    this.closeTask(taskName(running.id));
-    this.collector?.drain();
     const type = (error as { type?: string }).type;
     if (
       type === 'INVALID_PRODUCER_EPOCH' ||
@@ -585,7 +634,15 @@ export class KafkaStreams {
       this.fail(
         new StreamsError(`the transactional producer was fenced (${type}): another process runs as ${this.processId}`),
       );
+      return;
     }
+    this.config.onWarning?.(`task ${taskName(running.id)} dropped after a failed commit`, error);
+    this.closeTask(taskName(running.id));
+    this.collector?.drain();
+    const producer = this.producer;
+    this.producer = null;
+    void producer?.disconnect().catch(() => {});
+    this.seek(running.committed);
   }
 
   private closeTask(name: string): void {
@@ -614,6 +671,19 @@ export class KafkaStreams {
     this.currentState = next;
     for (const listener of this.listeners) listener(next, previous);
   }
+}
+
+/**
+ * A client error while tasks are created (a lost connection, a coordinator
+ * moving) is worth a retry: marked retriable, the consumer restarts from the
+ * committed offsets instead of crashing the instance. Our own errors stay fatal.
+ */
+function transient(error: Error): Error {
+  if (!error.name.startsWith('KafkaJS')) return error;
+  return Object.assign(new Error(`creating tasks failed: ${error.message}`), {
+    name: 'TransientError',
+    retriable: true,
+  });
 }
 
 function isEmpty(headers: object): boolean {
