@@ -26,6 +26,7 @@ export const brokerCommand: CommandModule = {
       advertisedHost: config.broker.advertisedHost,
       autoCreateTopics: config.broker.autoCreateTopics,
       defaultPartitions: config.broker.defaultPartitions,
+      logRetentionMs: config.broker.logRetentionMs,
       groupInitialRebalanceDelayMs: config.broker.groupInitialRebalanceDelayMs,
       ...(config.broker.saslUsers && { saslUsers: config.broker.saslUsers }),
       logger,

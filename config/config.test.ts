@@ -116,8 +116,10 @@ describe('loadConfig', () => {
       dataDir: '/srv/tally/kafka',
       autoCreateTopics: true,
       defaultPartitions: 1,
+      logRetentionMs: -1,
       groupInitialRebalanceDelayMs: 0,
     });
+    assert.equal(loadConfig({ env: { TALLY_KAFKA_LOG_RETENTION_MS: '604800000' } }).broker.logRetentionMs, 604_800_000);
     const sasl = loadConfig({ env: { TALLY_KAFKA_SASL_USERS: 'alice:wonder:land, bob:builder' } });
     assert.deepEqual(sasl.broker.saslUsers, { alice: 'wonder:land', bob: 'builder' });
     const [problem] = problemsOf(() => loadConfig({ env: { TALLY_KAFKA_SASL_USERS: 'alice' } }));

@@ -31,6 +31,8 @@ export interface EmbeddedBrokerConfig {
   dataDir: string;
   autoCreateTopics: boolean;
   defaultPartitions: number;
+  /** log.retention.ms: -1 keeps records forever (the election's events are stamped with polling day's times). */
+  logRetentionMs: number;
   groupInitialRebalanceDelayMs: number;
   /** SASL/PLAIN users; undefined leaves SASL off. */
   saslUsers?: Record<string, string>;
@@ -176,6 +178,7 @@ function deriveConfig(s: Settings): Config {
       dataDir: path.join(dataDir, 'kafka'),
       autoCreateTopics: s.kafkaAutoCreateTopics,
       defaultPartitions: s.kafkaDefaultPartitions,
+      logRetentionMs: s.kafkaLogRetentionMs,
       groupInitialRebalanceDelayMs: s.kafkaGroupInitialRebalanceDelayMs,
       ...(s.kafkaSaslUsers && { saslUsers: s.kafkaSaslUsers }),
     },

@@ -243,6 +243,12 @@ export const SETTINGS = {
     z.coerce.number({ error: 'must be a whole number from 1 to 10000' }).int().min(1).max(10_000).default(1),
     "the embedded broker's num.partitions, for auto-created topics",
   ),
+  kafkaLogRetentionMs: setting(
+    'TALLY_KAFKA_LOG_RETENTION_MS',
+    'log-retention-ms',
+    z.coerce.number({ error: 'must be a whole number of milliseconds, or -1' }).int().min(-1).default(-1),
+    "the embedded broker's log.retention.ms for topics that set none: -1 (the default) keeps every record, because records carry polling day's times, which may be older than any retention (Kafka's default is 7 days)",
+  ),
   kafkaGroupInitialRebalanceDelayMs: setting(
     'TALLY_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS',
     'group-initial-rebalance-delay-ms',

@@ -29,6 +29,8 @@ export interface BrokerOptions {
   nodeId?: number;
   autoCreateTopics?: boolean;
   defaultPartitions?: number;
+  /** log.retention.ms: retention.ms of topics that set none (Kafka: 7 days; -1 keeps records forever). */
+  logRetentionMs?: number;
   saslUsers?: Record<string, string>;
   /** group.initial.rebalance.delay.ms: how long a new group waits for more members (Kafka: 3000). */
   groupInitialRebalanceDelayMs?: number;
@@ -53,6 +55,9 @@ export class Broker {
     const topics = await TopicManager.open({
       dataDir: options.dataDir,
       defaultPartitions: options.defaultPartitions ?? 1,
+      ...(options.logRetentionMs !== undefined && {
+        topicDefaults: { 'retention.ms': String(options.logRetentionMs) },
+      }),
       logger,
     });
     const nodeId = options.nodeId ?? 1;

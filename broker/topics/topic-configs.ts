@@ -43,15 +43,20 @@ export function isKnownTopicConfig(name: string): boolean {
   return Object.hasOwn(TOPIC_CONFIG_DEFAULTS, name);
 }
 
-/** The effective configs of a topic: defaults overlaid with what was set on it, with where each came from. */
+/**
+ * The effective configs of a topic: Kafka's defaults, then the broker's
+ * (`brokerDefaults`), then what was set on the topic, with where each came from.
+ */
 export function describeTopicConfigs(
   set: Readonly<Record<string, string>>,
+  brokerDefaults: Readonly<Record<string, string>> = {},
 ): { name: string; value: string; isDefault: boolean }[] {
-  return Object.keys({ ...TOPIC_CONFIG_DEFAULTS, ...set })
+  const defaults = { ...TOPIC_CONFIG_DEFAULTS, ...brokerDefaults };
+  return Object.keys({ ...defaults, ...set })
     .sort()
     .map((name) => ({
       name,
-      value: set[name] ?? TOPIC_CONFIG_DEFAULTS[name] ?? '',
+      value: set[name] ?? defaults[name] ?? '',
       isDefault: !Object.hasOwn(set, name),
     }));
 }

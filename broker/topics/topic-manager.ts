@@ -36,6 +36,8 @@ export interface TopicManagerOptions {
   logger: Logger;
   /** How often retention and compaction run (Kafka: log.retention.check.interval.ms). */
   cleanupIntervalMs?: number;
+  /** Broker-level defaults for topic configs (Kafka's log.retention.ms and the like), under what a topic sets. */
+  topicDefaults?: Readonly<Record<string, string>>;
   now?: () => number;
 }
 
@@ -64,6 +66,20 @@ export class TopicManager {
 
   identity(nodeId: number) {
     return this.store.identity(nodeId);
+  }
+
+  /** Validates topic configs (unknown names and bad values are INVALID_CONFIG) over the broker's defaults. */
+  private logConfigFor(configs: Record<string, string>): LogConfig {
+    const unknown = Object.keys(configs).filter((name) => !isKnownTopicConfig(name));
+    if (unknown.length > 0) {
+      throw new TopicError(ERROR_CODES.INVALID_CONFIG, `Unknown topic config name: ${unknown.join(', ')}`);
+    }
+    try {
+      return logConfigFromTopicConfigs({ ...this.options.topicDefaults, ...configs });
+    } catch (error) {
+      if (error instanceof LogConfigError) throw new TopicError(ERROR_CODES.INVALID_CONFIG, error.message);
+      throw error;
+    }
   }
 
   get(name: string): Topic | undefined {
@@ -101,7 +117,7 @@ export class TopicManager {
           `Replication factor: ${request.replicationFactor} larger than available brokers: 1.`,
         );
       }
-      logConfigFor(request.configs);
+      this.logConfigFor(request.configs);
       if (request.validateOnly) return undefined;
       const record: TopicRecord = {
         name,
@@ -142,7 +158,7 @@ export class TopicManager {
         );
       }
       if (validateOnly) return;
-      const logConfig = logConfigFor(topic.record.configs);
+      const logConfig = this.logConfigFor(topic.record.configs);
       for (let index = current; index < count; index++) {
         topic.partitions.push(await this.openPartition(name, index, logConfig));
       }
@@ -155,7 +171,7 @@ export class TopicManager {
   describeConfigs(name: string) {
     const topic = this.topics.get(name);
     if (!topic) throw new TopicError(ERROR_CODES.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
-    return describeTopicConfigs(topic.record.configs);
+    return describeTopicConfigs(topic.record.configs, this.options.topicDefaults);
   }
 
   /** Retention and compaction of every partition; run periodically. */
@@ -192,7 +208,7 @@ export class TopicManager {
   }
 
   private async openTopic(record: TopicRecord): Promise<Topic> {
-    const logConfig = logConfigFor(record.configs);
+    const logConfig = this.logConfigFor(record.configs);
     const partitions: Partition[] = [];
     for (let index = 0; index < record.partitions; index++) {
       partitions.push(await this.openPartition(record.name, index, logConfig));
@@ -222,19 +238,5 @@ export class TopicManager {
     const result = this.changes.then(change, change);
     this.changes = result.catch(() => undefined);
     return result;
-  }
-}
-
-/** Validates topic configs: unknown names and bad values are INVALID_CONFIG. */
-function logConfigFor(configs: Record<string, string>): LogConfig {
-  const unknown = Object.keys(configs).filter((name) => !isKnownTopicConfig(name));
-  if (unknown.length > 0) {
-    throw new TopicError(ERROR_CODES.INVALID_CONFIG, `Unknown topic config name: ${unknown.join(', ')}`);
-  }
-  try {
-    return logConfigFromTopicConfigs(configs);
-  } catch (error) {
-    if (error instanceof LogConfigError) throw new TopicError(ERROR_CODES.INVALID_CONFIG, error.message);
-    throw error;
   }
 }

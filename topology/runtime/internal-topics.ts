@@ -93,10 +93,10 @@ export function planTopics(
     internalTopics.push({
       topic: physical(t),
       numPartitions: n,
-      // As Kafka Streams: repartition records are purged once consumed; here we keep them a day.
+      // As Kafka Streams: kept whatever their timestamps (records carry event time, which may be old).
       configEntries: [
         { name: 'cleanup.policy', value: 'delete' },
-        { name: 'retention.ms', value: String(24 * 3600 * 1000) },
+        { name: 'retention.ms', value: '-1' },
       ],
     });
   }

@@ -679,7 +679,8 @@ export class KafkaStreams {
  * committed offsets instead of crashing the instance. Our own errors stay fatal.
  */
 function transient(error: Error): Error {
-  if (!error.name.startsWith('KafkaJS')) return error;
+  // Retriable ones (a rebalance, an unknown member) keep their type: kafkajs rejoins on them.
+  if (!error.name.startsWith('KafkaJS') || (error as { retriable?: boolean }).retriable === true) return error;
   return Object.assign(new Error(`creating tasks failed: ${error.message}`), {
     name: 'TransientError',
     retriable: true,
