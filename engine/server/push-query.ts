@@ -19,54 +19,35 @@ export interface PushSink {
   closed(error?: string): void;
 }
 
-export class PushQuery implements FeedSubscriber {
+/**
+ * What both kinds of push query share: rows to the sink, counted against
+ * LIMIT, and one close (by LIMIT, /close-query or the client going away).
+ */
+export class PushDelivery {
   private sent = 0;
   private done = false;
-  private readonly keyNames: readonly string[];
 
   constructor(
-    readonly id: string,
-    readonly query: TransientQuery,
     private readonly sink: PushSink,
-    private readonly onClose: (query: PushQuery) => void,
-  ) {
-    this.keyNames = query.source.schema.key.map((c) => c.name);
-  }
+    private readonly limit: number | null,
+    private readonly onFinish: () => void,
+  ) {}
 
   get isClosed(): boolean {
     return this.done;
   }
 
-  onRecord(record: SourceRecord | null): boolean {
-    if (this.done) return false;
-    if (record === null) return true;
-    if (record.row === null) {
-      const row: Row = {};
-      this.keyNames.forEach((name, i) => {
-        row[name] = record.keyValues[i] ?? null;
-      });
-      if (this.query.where !== null && !this.keyOnlyPasses(row)) return true;
-      this.sink.tombstone(this.query.project(row));
-    } else {
-      if (this.query.where !== null && !this.query.where(record.row)) return true;
-      this.sink.row(this.query.project(record.row));
-    }
+  /** Sends a row, or a deleted row's key (`tombstone`); false once LIMIT is reached and the query closed. */
+  send(values: unknown[], tombstone = false): boolean {
+    if (tombstone) this.sink.tombstone(values);
+    else this.sink.row(values);
     this.sent++;
-    if (this.query.limit !== null && this.sent >= this.query.limit) {
+    if (this.limit !== null && this.sent >= this.limit) {
       this.finish();
       this.sink.limitReached();
       return false;
     }
     return true;
-  }
-
-  /** A deleted row has only its key: it is sent when the filter passes on the key alone or cannot tell. */
-  private keyOnlyPasses(row: Row): boolean {
-    try {
-      return (this.query.where as (row: Row) => boolean)(row);
-    } catch {
-      return true;
-    }
   }
 
   /** Closes the query (idempotent); the sink hears of it unless `quiet`. */
@@ -78,6 +59,53 @@ export class PushQuery implements FeedSubscriber {
 
   private finish(): void {
     this.done = true;
-    this.onClose(this);
+    this.onFinish();
+  }
+}
+
+export class PushQuery implements FeedSubscriber {
+  private readonly delivery: PushDelivery;
+  private readonly keyNames: readonly string[];
+
+  constructor(
+    readonly id: string,
+    readonly query: TransientQuery,
+    sink: PushSink,
+    onClose: (query: PushQuery) => void,
+  ) {
+    this.keyNames = query.source.schema.key.map((c) => c.name);
+    this.delivery = new PushDelivery(sink, query.limit, () => onClose(this));
+  }
+
+  get isClosed(): boolean {
+    return this.delivery.isClosed;
+  }
+
+  onRecord(record: SourceRecord | null): boolean {
+    if (this.delivery.isClosed) return false;
+    if (record === null) return true;
+    if (record.row === null) {
+      const row: Row = {};
+      this.keyNames.forEach((name, i) => {
+        row[name] = record.keyValues[i] ?? null;
+      });
+      if (this.query.where !== null && !this.keyOnlyPasses(row)) return true;
+      return this.delivery.send(this.query.project(row), true);
+    }
+    if (this.query.where !== null && !this.query.where(record.row)) return true;
+    return this.delivery.send(this.query.project(record.row));
+  }
+
+  /** A deleted row has only its key: it is sent when the filter passes on the key alone or cannot tell. */
+  private keyOnlyPasses(row: Row): boolean {
+    try {
+      return (this.query.where as (row: Row) => boolean)(row);
+    } catch {
+      return true;
+    }
+  }
+
+  close(error?: string, quiet = false): void {
+    this.delivery.close(error, quiet);
   }
 }

@@ -14,7 +14,7 @@ import { buildTopology, windowSpecSerde } from '../planner/physical-plan.ts';
 import { type AnyKey, isWindowed } from '../planner/processors.ts';
 import { keySerde, valueSerde } from '../serde/formats.ts';
 import type { Row } from '../types/schema.ts';
-import type { PushSink } from './push-query.ts';
+import { PushDelivery, type PushSink } from './push-query.ts';
 import type { FeedSubscriber } from './source-feed.ts';
 import type { KafkaMessageLike } from './source-records.ts';
 import type { TransientQuery } from './transient-query.ts';
@@ -31,8 +31,7 @@ export class TopologyPushQuery {
   private readonly output: TestOutputTopic<AnyKey, Row>;
   private readonly inputs = new Map<string, ReturnType<TopologyTestDriver['createInputTopic']>>();
   private readonly plan: LogicalPlan;
-  private sent = 0;
-  private done = false;
+  private readonly delivery: PushDelivery;
   /** One subscriber per distinct source topic, for its feed. */
   readonly subscribers = new Map<DataSource, FeedSubscriber>();
 
@@ -40,9 +39,13 @@ export class TopologyPushQuery {
     readonly id: string,
     readonly query: TransientQuery,
     engine: KsqlEngine,
-    private readonly sink: PushSink,
-    private readonly onClose: (query: TopologyPushQuery) => void,
+    sink: PushSink,
+    onClose: (query: TopologyPushQuery) => void,
   ) {
+    this.delivery = new PushDelivery(sink, query.limit, () => {
+      this.driver.close();
+      onClose(this);
+    });
     this.plan = query.plan as LogicalPlan;
     const plan = this.plan;
     const topology: Topology = buildTopology(
@@ -77,14 +80,14 @@ export class TopologyPushQuery {
   }
 
   get isClosed(): boolean {
-    return this.done;
+    return this.delivery.isClosed;
   }
 
   private onMessage(
     input: ReturnType<TopologyTestDriver['createInputTopic']> | undefined,
     message: KafkaMessageLike,
   ): boolean {
-    if (this.done || input === undefined) return !this.done;
+    if (this.delivery.isClosed || input === undefined) return !this.delivery.isClosed;
     input.pipeInput(message.key, message.value, Number(message.timestamp));
     for (const record of this.output.readRecordsToList()) {
       const key = record.key;
@@ -97,32 +100,14 @@ export class TopologyPushQuery {
         row.WINDOWSTART = key.window.start;
         row.WINDOWEND = key.window.end;
       }
-      if (record.value === null) {
-        if (this.plan.resultType === 'TABLE') this.sink.tombstone(this.query.project(row));
-        else continue;
-      } else {
-        Object.assign(row, record.value);
-        this.sink.row(this.query.project(row));
-      }
-      this.sent++;
-      if (this.query.limit !== null && this.sent >= this.query.limit) {
-        this.finish();
-        this.sink.limitReached();
-        return false;
-      }
+      if (record.value === null && this.plan.resultType !== 'TABLE') continue;
+      Object.assign(row, record.value);
+      if (!this.delivery.send(this.query.project(row), record.value === null)) return false;
     }
     return true;
   }
 
   close(error?: string, quiet = false): void {
-    if (this.done) return;
-    this.finish();
-    if (!quiet) this.sink.closed(error);
-  }
-
-  private finish(): void {
-    this.done = true;
-    this.driver.close();
-    this.onClose(this);
+    this.delivery.close(error, quiet);
   }
 }
