@@ -39,6 +39,12 @@ export interface StreamsConfig {
   readonly maxBytesPerPartition?: number;
   /** `transaction.timeout.ms`: Kafka Streams lowers it to 10 s under exactly-once, and so do we. */
   readonly transactionTimeoutMs?: number;
+  /**
+   * `repartition.purge.interval.ms`: how often records below the committed
+   * offsets of repartition topics are deleted (DeleteRecords), as Kafka
+   * Streams does; those topics keep records otherwise. Default 30 s.
+   */
+  readonly repartitionPurgeIntervalMs?: number;
   /** Partitions of internal topics follow their sources; the replication factor is ours to choose. */
   readonly replicationFactor?: number;
   readonly defaultTimestampExtractor?: TimestampExtractor;
@@ -82,6 +88,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedConfig {
     maxWaitTimeMs: config.maxWaitTimeMs ?? 200,
     maxBytesPerPartition: config.maxBytesPerPartition ?? 1024 * 1024,
     transactionTimeoutMs: config.transactionTimeoutMs ?? 10_000,
+    repartitionPurgeIntervalMs: config.repartitionPurgeIntervalMs ?? 30_000,
     replicationFactor: config.replicationFactor ?? 1,
     defaultTimestampExtractor: config.defaultTimestampExtractor,
     processingLog: config.processingLog,

@@ -75,6 +75,41 @@ describe('KafkaStreams on the embedded broker', async () => {
     }
   });
 
+  it('deletes the repartition records it has committed past, as Kafka Streams purges them', async () => {
+    const setup = kafka.admin();
+    await setup.connect();
+    await setup.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: 'purge-votes', numPartitions: 2 },
+        { topic: 'purge-counts', numPartitions: 2 },
+      ],
+    });
+    await setup.disconnect();
+    const input = votes(0, 2000, 5);
+    await produceVotes(kafka, 'purge-votes', input);
+    const app = countApp(
+      { bootstrapServers: [address], applicationId: 'purger', repartitionPurgeIntervalMs: 0 },
+      'purge-votes',
+      'purge-counts',
+    );
+    await app.start();
+    try {
+      const expected = expectedCounts(input);
+      await until(async () => {
+        const got = decodeCounts(lastValues(await readCommitted(kafka, 'purge-counts')));
+        return [...expected].every(([k, n]) => got.get(k) === n);
+      }, 'the final counts');
+      // Each repartition partition ends up deleted below what its task committed, records included.
+      await until(async () => {
+        const offsets = await admin.fetchTopicOffsets('purger-by-candidate-repartition');
+        return offsets.every((o) => Number(o.high) > 0 && Number(o.low) > 0);
+      }, 'the repartition topic purged');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses to start when joined topics have different partition counts', async () => {
     const setup = kafka.admin();
     await setup.connect();

@@ -82,6 +82,7 @@ export class KafkaStreams {
   private plan: TopicPlan | null = null;
   private collector: BufferedRecordCollector | null = null;
   private subtopologyByTopic = new Map<string, number>();
+  private readonly repartitionTopics = new Set<string>();
   private readonly tasks = new Map<string, RunningTask>();
   /** Tasks of the latest assignment; created (and restored) at the next batch. */
   private assigned = new Map<string, TaskId>();
@@ -104,6 +105,9 @@ export class KafkaStreams {
   private failure: Error | null = null;
   private processed = 0;
   private commits = 0;
+  /** Committed offsets of repartition partitions, deleted below at the next purge. */
+  private readonly purgeable = new Map<string, Map<number, number>>();
+  private lastPurgeAt = performance.now();
   private restored = 0;
 
   constructor(
@@ -210,6 +214,8 @@ export class KafkaStreams {
       return count;
     });
     for (const s of plan.layout.subtopologies) for (const t of s.sourceTopics) this.subtopologyByTopic.set(t, s.id);
+    for (const t of this.topology.repartitionTopics())
+      this.repartitionTopics.add(this.topology.physicalTopic(applicationId, t));
     this.setUpStateDir();
 
     await this.connectedProducer();
@@ -616,6 +622,30 @@ export class KafkaStreams {
     }
     running.committed = positions;
     this.commits++;
+    this.purgeRepartitionRecords(positions);
+  }
+
+  /**
+   * Deletes what every task has committed past in repartition topics, at most
+   * once per purge interval (Kafka Streams' repartition.purge.interval.ms):
+   * only this application reads them. A failed purge is retried next time.
+   */
+  private purgeRepartitionRecords(positions: readonly { topic: string; partition: number; offset: number }[]): void {
+    for (const { topic, partition, offset } of positions) {
+      if (!this.repartitionTopics.has(topic)) continue;
+      const partitions = this.purgeable.get(topic) ?? new Map<number, number>();
+      partitions.set(partition, offset);
+      this.purgeable.set(topic, partitions);
+    }
+    const now = performance.now();
+    if (this.purgeable.size === 0 || now - this.lastPurgeAt < this.config.repartitionPurgeIntervalMs) return;
+    this.lastPurgeAt = now;
+    const admin = this.admin as Admin;
+    for (const [topic, partitions] of this.purgeable) {
+      const entries = [...partitions].map(([partition, offset]) => ({ partition, offset: String(offset) }));
+      void admin.deleteTopicRecords({ topic, partitions: entries }).catch(() => {});
+    }
+    this.purgeable.clear();
   }
 
   /**
