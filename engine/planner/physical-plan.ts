@@ -49,6 +49,8 @@ import {
 /** ksqlDB's default grace for windows and stream-stream joins without GRACE PERIOD: 24 hours. */
 const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 
+/** The field of a pre-aggregate row holding each aggregate's evaluated arguments. */
+const PREPARED = '__args';
 export interface SinkSpec {
   readonly topic: string;
   readonly keyFormat: FormatName;
@@ -318,7 +320,9 @@ class PhysicalPlanner {
       const key = step.groupBy.map((g) => this.evaluate(g, row, 'GROUP BY'));
       return key.some((v) => v === null) ? null : key;
     };
-    const argsOf = (row: Row, i: number) =>
+    // A prepared row (see below) carries the arguments already evaluated.
+    const argsOf = (row: Row, i: number): unknown[] =>
+      (row[PREPARED] as unknown[][] | undefined)?.[i] ??
       (calls[i]?.args ?? []).map((a) => this.evaluate(a, row, 'aggregate argument'));
     const initializer = () => aggs.map((a) => a.initial());
     const adder = (_k: unknown, row: Row, acc: unknown[]) => aggs.map((a, i) => a.add(acc[i], argsOf(row, i)));
@@ -334,9 +338,15 @@ class PhysicalPlanner {
         .aggregate(initializer, adder, subtractor) as KTable<AnyKey, unknown[]>;
     } else {
       // Grouping by the key itself needs no repartition; rows with a null key are dropped, as a GROUP BY drops them.
+      // Else, as ksqlDB's pre-aggregate step: only the aggregates' arguments, evaluated, go through the repartition.
       const grouped = step.groupByKey
         ? (dropNullKeys(input as Stream) as KStream<KeyValues, Row>).groupByKey()
-        : input.groupBy((_k, row) => groupKey(row) as KeyValues);
+        : (input as Stream)
+            .map((_k, row) => ({
+              key: groupKey(row) as AnyKey,
+              value: { [PREPARED]: calls.map((_c, i) => argsOf(row, i)) } as Row,
+            }))
+            .groupByKey({ keySerde: internalKeySerde as Serde<AnyKey>, valueSerde: internalValueSerde as Serde<Row> });
       const w = step.window;
       // Without GRACE PERIOD: EMIT FINAL closes a window at its end, EMIT CHANGES keeps it open 24 hours.
       const defaultGrace = step.emitFinal ? 0 : DEFAULT_GRACE_MS;
