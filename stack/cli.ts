@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { type Config, configOptions, loadConfig, UserError } from '../config/index.ts';
-import { superviseEmbeddedStack } from './daemon.ts';
+import { superviseStack } from './daemon.ts';
 import { compose, dockerEngineAnswers } from './docker.ts';
 import { countedVotes, electionService, electionTruthFile } from './election.ts';
 import { acceptsConnections } from './embedded.ts';
@@ -34,17 +34,22 @@ async function up(config: Config): Promise<void> {
     console.log('A Docker engine answers: starting the docker stack (real Confluent images).');
     await compose(['up', '--detach', '--wait']);
     await compose(['ps']);
-    console.log(`\nPostgreSQL: postgres://tally:tally@127.0.0.1:${config.ports.postgres}/tally`);
-    return;
+    // Then, as on the embedded stack: topics, migrations, connectors, the dashboard and the election.
+  } else {
+    console.log(
+      config.stack === 'embedded'
+        ? 'Starting the embedded stack (TALLY_STACK=embedded).'
+        : 'No Docker engine answers: starting the embedded stack (TypeScript stand-ins for the Confluent services).',
+    );
   }
-  console.log(
-    config.stack === 'embedded'
-      ? 'Starting the embedded stack (TALLY_STACK=embedded).'
-      : 'No Docker engine answers: starting the embedded stack (TypeScript stand-ins for the Confluent services).',
-  );
+  await startSupervisor(config, stack);
+}
+
+/** Starts the detached supervisor (`tally supervise`) and waits until its services are ready. */
+async function startSupervisor(config: Config, stack: 'docker' | 'embedded'): Promise<void> {
   const existing = readRunState(config.runDir);
   if (existing && isAlive(existing.pid) && existing.phase === 'running') {
-    console.log(`The embedded stack is already running (supervisor pid ${existing.pid}):`);
+    console.log(`The stack is already running (supervisor pid ${existing.pid}):`);
     printServices(existing);
     return;
   }
@@ -58,7 +63,7 @@ async function up(config: Config): Promise<void> {
   const daemon = spawn(TALLY_BIN, ['supervise', ...process.argv.slice(3)], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: process.env,
+    env: { ...process.env, TALLY_STACK: stack },
   });
   fs.closeSync(out);
   daemon.unref();
@@ -77,7 +82,7 @@ async function up(config: Config): Promise<void> {
     if ((fresh && (state.phase === 'failed' || state.phase === 'stopped')) || !isAlive(daemon.pid)) {
       if (fresh) printServices(state);
       throw new UserError(
-        `The embedded stack did not start${fresh && state.error ? `:\n${state.error}` : `; see ${supervisorLog}`}`,
+        `The ${stack} stack did not start${fresh && state.error ? `:\n${state.error}` : `; see ${supervisorLog}`}`,
       );
     }
   }
@@ -106,10 +111,12 @@ function printWhereToGo(config: Config): void {
 }
 
 async function down(config: Config): Promise<void> {
-  if ((await chooseStack(config)) === 'docker') {
-    await compose(['down']);
-    return;
-  }
+  await stopSupervisor(config);
+  if ((await chooseStack(config)) === 'docker') await compose(['down']);
+}
+
+/** Stops the supervisor and its services (the whole embedded stack, or what runs beside the containers). */
+async function stopSupervisor(config: Config): Promise<void> {
   const state = readRunState(config.runDir);
   if (!state || !isAlive(state.pid)) {
     // A supervisor killed with -9 leaves its services behind: stop them too.
@@ -123,7 +130,7 @@ async function down(config: Config): Promise<void> {
     return;
   }
   process.kill(state.pid, 'SIGTERM');
-  console.log(`Stopping the embedded stack (supervisor pid ${state.pid})...`);
+  console.log(`Stopping the supervised services (supervisor pid ${state.pid})...`);
   if (!(await waitForExit([state.pid], 90_000))) {
     throw new UserError(`The supervisor (pid ${state.pid}) did not stop within 90 s; see ${config.logDir}.`);
   }
@@ -140,17 +147,14 @@ async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> 
 }
 
 async function status(config: Config): Promise<void> {
-  if ((await chooseStack(config)) === 'docker') {
-    await compose(['ps']);
-    return;
-  }
+  if ((await chooseStack(config)) === 'docker') await compose(['ps']);
   const state = readRunState(config.runDir);
   if (!state || !isAlive(state.pid)) {
-    console.log('The embedded stack is not running. Start it with `make up`.');
+    console.log('The supervised services are not running. Start them with `make up`.');
     process.exitCode = 3;
     return;
   }
-  console.log(`Embedded stack: ${state.phase} (supervisor pid ${state.pid}, since ${state.startedAt})`);
+  console.log(`Supervised services: ${state.phase} (supervisor pid ${state.pid}, since ${state.startedAt})`);
   const width = Math.max(...state.services.map((s) => s.name.length), 7);
   let healthy = state.phase === 'running';
   for (const s of state.services) {
@@ -167,11 +171,8 @@ async function status(config: Config): Promise<void> {
 }
 
 async function reset(config: Config): Promise<void> {
-  if ((await chooseStack(config)) === 'docker') {
-    await compose(['down', '--volumes']);
-    return;
-  }
-  await down(config);
+  await stopSupervisor(config);
+  if ((await chooseStack(config)) === 'docker') await compose(['down', '--volumes']);
   fs.rmSync(config.dataDir, { recursive: true, force: true });
   console.log(`Wiped ${config.dataDir}.`);
 }
@@ -232,6 +233,6 @@ export const stackCommands: CommandModule[] = [
     command: 'supervise',
     describe: false,
     builder: options,
-    handler: withConfig((config) => superviseEmbeddedStack(config)),
+    handler: withConfig((config) => superviseStack(config)),
   },
 ];

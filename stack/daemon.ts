@@ -1,15 +1,17 @@
 /**
- * The supervisor process of the embedded stack (`tally supervise`): starts
- * every service, records their state in the run-state file, and stops them
- * all in reverse order on SIGTERM or SIGINT. `tally up` starts it detached.
+ * The supervisor process (`tally supervise`): starts every service of the
+ * embedded stack, or on the docker stack what runs beside its containers
+ * (the dashboard and the election), records their state in the run-state
+ * file, and stops them all in reverse order on SIGTERM or SIGINT. `tally up`
+ * starts it detached.
  */
 import type { Config } from '../config/index.ts';
 import { createLogger } from '../logging/index.ts';
-import { embeddedServices } from './embedded.ts';
+import { dockerStackServices, embeddedServices } from './embedded.ts';
 import { type RunState, writeRunState } from './run-state.ts';
 import { Supervisor } from './supervisor.ts';
 
-export async function superviseEmbeddedStack(config: Config): Promise<void> {
+export async function superviseStack(config: Config): Promise<void> {
   const logger = createLogger('supervisor', { logDir: config.logDir, level: config.logLevel });
   const state: RunState = { pid: process.pid, phase: 'starting', startedAt: new Date().toISOString(), services: [] };
   const save = () => writeRunState(config.runDir, state);
@@ -43,7 +45,7 @@ export async function superviseEmbeddedStack(config: Config): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
 
   try {
-    await supervisor.start(embeddedServices(config));
+    await supervisor.start(config.stack === 'docker' ? dockerStackServices(config) : embeddedServices(config));
     state.phase = 'running';
     save();
     logger.info('stack running');

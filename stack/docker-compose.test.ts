@@ -17,6 +17,7 @@ interface ComposeService {
   volumes?: string[];
   restart?: string;
   environment?: Record<string, string | number>;
+  profiles?: string[];
 }
 
 const compose = parse(fs.readFileSync(COMPOSE_FILE, 'utf8')) as {
@@ -123,7 +124,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('has one-shot services that apply ksql/migrations and connect/connectors', () => {
-    for (const name of ['ksql-migrations', 'connectors']) assert.equal(services[name]?.restart, 'no');
+    for (const name of ['ksql-migrations', 'connectors']) {
+      assert.equal(services[name]?.restart, 'no');
+      // Only when asked: `tally up` creates the election's topics first, which the source streams need.
+      assert.deepEqual(services[name]?.profiles, ['setup']);
+    }
     assert.ok(services['ksql-migrations']?.volumes?.includes('./ksql:/ksql:ro'));
     assert.ok(services.connectors?.volumes?.includes('./connect/connectors:/connectors:ro'));
     assert.ok(fs.existsSync(path.join(PROJECT_ROOT, 'ksql', 'ksql-migrations.docker.properties')));

@@ -76,7 +76,7 @@ function connectService(config: Config): ServiceDefinition {
   };
 }
 
-function dashboardService(config: Config): ServiceDefinition {
+export function dashboardService(config: Config): ServiceDefinition {
   return {
     name: 'dashboard',
     address: config.dashboardUrl,
@@ -110,8 +110,25 @@ function ksqldbService(config: Config): ServiceDefinition {
     // Then the election's topics, ksql/migrations and the sink connectors (pipeline-setup.ts).
     afterReady: () =>
       setUpPipeline(config, createLogger('pipeline', { logDir: config.logDir, level: config.logLevel })),
+    // A restart answers only once every query runs again, its state stores restored from their
+    // changelogs: over a minute for an election's worth on two busy cores.
+    startTimeoutMs: 300_000,
     stopTimeoutMs: 30_000,
   };
+}
+
+/**
+ * What runs on this machine beside the docker stack's containers: the
+ * pipeline set up as on the embedded stack (once the dashboard answers),
+ * the dashboard and the election.
+ */
+export function dockerStackServices(config: Config): ServiceDefinition[] {
+  const dashboard: ServiceDefinition = {
+    ...dashboardService(config),
+    afterReady: () =>
+      setUpPipeline(config, createLogger('pipeline', { logDir: config.logDir, level: config.logLevel })),
+  };
+  return config.settings.election ? [dashboard, electionService(config)] : [dashboard];
 }
 
 export function embeddedServices(config: Config): ServiceDefinition[] {
