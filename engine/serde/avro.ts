@@ -7,17 +7,17 @@
  * `io.confluent.ksql.avro_schemas.KsqlDataSourceSchema` of optional fields,
  * or a single key column's optional type alone) and registered under the
  * topic's subject, `<topic>-key` or `<topic>-value`; the reader looks the
- * writer's schema up by id.
+ * writer's schema up by id. The framing is the one Connect's converters
+ * read (connect/serde's wire format).
  */
 import avro from 'avsc';
+import { decodeWireFormat, encodeWireFormat } from '../../connect/serde/index.ts';
 import { type Serde, SerializationError } from '../../topology/index.ts';
 import type { Column, KeyValues, Row } from '../types/schema.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import { coerce } from '../types/values.ts';
 import type { FormatOptions } from './formats.ts';
-import { InMemorySchemaRegistry, type SchemaRegistryClient } from './schema-registry.ts';
-
-const fallbackRegistry = new InMemorySchemaRegistry();
+import { processRegistry, subjectSchemaIds } from './schema-registry.ts';
 
 function avroType(type: SqlType, name: string): unknown {
   switch (type.base) {
@@ -156,39 +156,34 @@ export function avroWriterSchemaText(columns: readonly Column[], options: Format
 }
 
 function codec(columns: readonly Column[], options: FormatOptions, isKey: boolean): AvroCodec {
-  const registry: SchemaRegistryClient = options.registry ?? fallbackRegistry;
+  const registry = options.registry ?? processRegistry();
   const unwrapped = isUnwrapped(columns, options, isKey);
   const text = avroWriterSchemaText(columns, options, isKey);
   const writer = avro.Type.forSchema(JSON.parse(text) as avro.Schema, { wrapUnions: false });
-  const ids = new Map<string, number>();
+  const schemaId = subjectSchemaIds(registry, 'AVRO', text, isKey);
   const readers = new Map<number, avro.Type>();
   return {
     encode(topic, row) {
-      let id = ids.get(topic);
-      if (id === undefined) {
-        id = registry.register(`${topic}-${isKey ? 'key' : 'value'}`, 'AVRO', text);
-        ids.set(topic, id);
-      }
       const value = unwrapped
         ? toAvro(row[(columns[0] as Column).name], (columns[0] as Column).type)
         : Object.fromEntries(columns.map((c) => [c.name, toAvro(row[c.name], c.type)]));
-      const body = writer.toBuffer(value);
-      const header = Buffer.alloc(5);
-      header.writeInt32BE(id, 1);
-      return Buffer.concat([header, body]);
+      return encodeWireFormat(schemaId(topic), writer.toBuffer(value));
     },
     decode(topic, bytes) {
-      if (bytes.length < 5 || bytes[0] !== 0) {
+      let framed: { schemaId: number; payload: Buffer };
+      try {
+        framed = decodeWireFormat(bytes);
+      } catch {
         throw new SerializationError(`Failed to deserialize value from topic: ${topic}. Unknown magic byte!`);
       }
-      const schemaId = bytes.readInt32BE(1);
+      const { schemaId } = framed;
       let reader = readers.get(schemaId);
       if (reader === undefined) {
         const registered = registry.getById(schemaId);
         reader = avro.Type.forSchema(JSON.parse(registered.schema), { wrapUnions: false });
         readers.set(schemaId, reader);
       }
-      const decoded = reader.fromBuffer(bytes.subarray(5)) as unknown;
+      const decoded = reader.fromBuffer(framed.payload) as unknown;
       if (unwrapped) return { [(columns[0] as Column).name]: fromAvro(decoded, (columns[0] as Column).type) };
       const obj = (decoded ?? {}) as Row;
       const upper = new Map(Object.entries(obj).map(([k, v]) => [k.toUpperCase(), v]));

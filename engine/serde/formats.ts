@@ -11,12 +11,15 @@
  * types) and back; a record it cannot read throws a SerializationError, which
  * the runtime logs and skips.
  */
+
+import { encodeWireFormat } from '../../connect/serde/index.ts';
 import { type Serde, Serdes, SerializationError } from '../../topology/index.ts';
 import type { Column, KeyValues, Row } from '../types/schema.ts';
 import { formatType, type SqlType } from '../types/sql-type.ts';
 import { CastError, coerce, decimalText, javaDouble, toText } from '../types/values.ts';
 import { avroKeySerde, avroValueSerde } from './avro.ts';
-import type { SchemaRegistryClient } from './schema-registry.ts';
+import { jsonSrWriterSchemaText } from './json-schema.ts';
+import { type SchemaRegistryClient, subjectSchemaIds } from './schema-registry.ts';
 
 export type FormatName = 'KAFKA' | 'JSON' | 'DELIMITED' | 'NONE' | 'AVRO' | 'JSON_SR' | 'PROTOBUF' | 'PROTOBUF_NOSR';
 
@@ -99,8 +102,8 @@ export function keySerde(
     case 'PROTOBUF':
     case 'PROTOBUF_NOSR':
       return columns.length === 1
-        ? singleColumn(jsonColumnSerde(columns[0] as Column, format === 'JSON_SR'))
-        : asKeyValues(jsonRowSerde(columns, true, format === 'JSON_SR'), columns);
+        ? singleColumn(jsonColumnSerde(columns[0] as Column, srFrame(format, columns, true, options)))
+        : asKeyValues(jsonRowSerde(columns, true, srFrame(format, columns, true, options)), columns);
     case 'DELIMITED':
       return asKeyValues(delimitedSerde(columns, options.delimiter ?? ','), columns);
     case 'AVRO':
@@ -124,16 +127,15 @@ export function valueSerde(format: FormatName, columns: readonly Column[], optio
     case 'JSON_SR':
     case 'PROTOBUF':
     case 'PROTOBUF_NOSR': {
-      const sr = format === 'JSON_SR';
       if (written.length === 1 && options.wrapSingleValue === false) {
         const column = written[0] as Column;
-        const inner = jsonColumnSerde(column, sr);
+        const inner = jsonColumnSerde(column, srFrame(format, written, false, options));
         return {
           serialize: (topic, row) => (row === null ? null : inner.serialize(topic, row[column.name] ?? null)),
           deserialize: (topic, bytes) => (bytes === null ? null : { [column.name]: inner.deserialize(topic, bytes) }),
         };
       }
-      const rows = jsonRowSerde(written, false, sr);
+      const rows = jsonRowSerde(written, false, srFrame(format, written, false, options));
       if (format === 'JSON' || format === 'JSON_SR') return rows;
       // Protobuf has no null for scalars: a null column is written as its type's default.
       return {
@@ -246,10 +248,17 @@ function kafkaSerde(column: Column): Serde<unknown> {
   }
 }
 
-const SR_MAGIC = Buffer.from([0, 0, 0, 0, 1]);
+/** JSON_SR's framing: the schema registered for the topic's subject (json-schema.ts), in the wire format. */
+type SrFrame = ((topic: string, body: Buffer) => Buffer) | null;
 
-function jsonText(bytes: Buffer, topic: string, sr: boolean): unknown {
-  const body = sr && bytes.length >= 5 && bytes[0] === 0 ? bytes.subarray(5) : bytes;
+function srFrame(format: FormatName, columns: readonly Column[], isKey: boolean, options: FormatOptions): SrFrame {
+  if (format !== 'JSON_SR') return null;
+  const schemaId = subjectSchemaIds(options.registry, 'JSON', jsonSrWriterSchemaText(columns, options, isKey), isKey);
+  return (topic, body) => encodeWireFormat(schemaId(topic), body);
+}
+
+function jsonText(bytes: Buffer, topic: string, sr: SrFrame): unknown {
+  const body = sr !== null && bytes.length >= 5 && bytes[0] === 0 ? bytes.subarray(5) : bytes;
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (error) {
@@ -257,9 +266,9 @@ function jsonText(bytes: Buffer, topic: string, sr: boolean): unknown {
   }
 }
 
-function jsonBytes(value: unknown, sr: boolean): Buffer {
+function jsonBytes(value: unknown, topic: string, sr: SrFrame): Buffer {
   const body = Buffer.from(JSON.stringify(toJson(value)), 'utf8');
-  return sr ? Buffer.concat([SR_MAGIC, body]) : body;
+  return sr === null ? body : sr(topic, body);
 }
 
 /** Buffers become base64 text in JSON, as ksqlDB writes BYTES. */
@@ -274,9 +283,9 @@ function toJson(value: unknown): unknown {
   return value;
 }
 
-function jsonColumnSerde(column: Column, sr: boolean): Serde<unknown> {
+function jsonColumnSerde(column: Column, sr: SrFrame): Serde<unknown> {
   return {
-    serialize: (_topic, v) => (v === null ? null : jsonBytes(v, sr)),
+    serialize: (topic, v) => (v === null ? null : jsonBytes(v, topic, sr)),
     deserialize: (topic, bytes) => {
       if (bytes === null) return null;
       try {
@@ -290,13 +299,13 @@ function jsonColumnSerde(column: Column, sr: boolean): Serde<unknown> {
   };
 }
 
-function jsonRowSerde(columns: readonly Column[], isKey: boolean, sr: boolean): Serde<Row> {
+function jsonRowSerde(columns: readonly Column[], isKey: boolean, sr: SrFrame): Serde<Row> {
   return {
-    serialize: (_topic, row) => {
+    serialize: (topic, row) => {
       if (row === null) return null;
       const out: Record<string, unknown> = {};
       for (const c of columns) out[c.name] = row[c.name] ?? null;
-      return jsonBytes(out, sr);
+      return jsonBytes(out, topic, sr);
     },
     deserialize: (topic, bytes) => {
       if (bytes === null) return null;

@@ -23,6 +23,36 @@ export interface SchemaRegistryClient {
   latest(subject: string): RegisteredSchema | null;
 }
 
+/**
+ * The schema id a serializer writes for a topic: its schema registered under
+ * the topic's subject (`<topic>-key` / `<topic>-value`) on first use. Without
+ * a registry (tests, the conformance runner) a process-wide in-memory one.
+ */
+export function subjectSchemaIds(
+  registry: SchemaRegistryClient | undefined,
+  schemaType: SchemaType,
+  schema: string,
+  isKey: boolean,
+): (topic: string) => number {
+  const target = registry ?? processRegistry();
+  const ids = new Map<string, number>();
+  return (topic) => {
+    let id = ids.get(topic);
+    if (id === undefined) {
+      id = target.register(`${topic}-${isKey ? 'key' : 'value'}`, schemaType, schema);
+      ids.set(topic, id);
+    }
+    return id;
+  };
+}
+
+let fallback: InMemorySchemaRegistry | undefined;
+/** The in-memory registry serdes use when they are given none. */
+export function processRegistry(): InMemorySchemaRegistry {
+  fallback ??= new InMemorySchemaRegistry();
+  return fallback;
+}
+
 export class InMemorySchemaRegistry implements SchemaRegistryClient {
   private readonly byId = new Map<number, RegisteredSchema>();
   private readonly bySubject = new Map<string, RegisteredSchema[]>();

@@ -21,6 +21,7 @@ import { SerializationError } from '../../topology/index.ts';
 import type { DataSource, MetaStore, PersistentQuery } from '../metastore/metastore.ts';
 import type { Statement } from '../parser/ast.ts';
 import { avroWriterSchemaText } from '../serde/avro.ts';
+import { jsonSrWriterSchemaText } from '../serde/json-schema.ts';
 import type { RegisteredSchema, SchemaRegistryClient, SchemaType } from '../serde/schema-registry.ts';
 
 /** What the engine needs of connect/'s SchemaRegistryClient (schema-registry/client.ts). */
@@ -108,22 +109,23 @@ export class RemoteSchemaRegistry implements SchemaRegistryClient {
     return id;
   }
 
-  /** Registers the AVRO key and value schemas a source's writers will register, under `<topic>-key|value`. */
+  /** Registers the AVRO and JSON_SR key and value schemas a source's writers will register, under `<topic>-key|value`. */
   async prepareSink(source: DataSource): Promise<void> {
-    if (source.keyFormat === 'AVRO' && source.schema.key.length > 0) {
-      await this.ensureRegistered(
-        `${source.topic}-key`,
-        'AVRO',
-        avroWriterSchemaText(source.schema.key, source.keyOptions, true),
-      );
-    }
-    const written = source.schema.value.filter((c) => !c.header);
-    if (source.valueFormat === 'AVRO' && written.length > 0) {
-      await this.ensureRegistered(
-        `${source.topic}-value`,
-        'AVRO',
-        avroWriterSchemaText(written, source.valueOptions, false),
-      );
+    const sides = [
+      { isKey: true, format: source.keyFormat, columns: source.schema.key, options: source.keyOptions },
+      {
+        isKey: false,
+        format: source.valueFormat,
+        columns: source.schema.value.filter((c) => !c.header),
+        options: source.valueOptions,
+      },
+    ];
+    for (const { isKey, format, columns, options } of sides) {
+      if (columns.length === 0 || (format !== 'AVRO' && format !== 'JSON_SR')) continue;
+      const subject = `${source.topic}-${isKey ? 'key' : 'value'}`;
+      if (format === 'AVRO')
+        await this.ensureRegistered(subject, 'AVRO', avroWriterSchemaText(columns, options, isKey));
+      else await this.ensureRegistered(subject, 'JSON', jsonSrWriterSchemaText(columns, options, isKey));
     }
   }
 

@@ -53,20 +53,23 @@ async function ksql(server: KsqlRestServer, sql: string): Promise<any> {
   return body;
 }
 
-const avroConverter = (isKey: boolean) =>
+const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
+const JSON_SCHEMA_CONVERTER = 'io.confluent.connect.json.JsonSchemaConverter';
+
+const registryConverter = (converter: string, isKey: boolean) =>
   createConverter(
     {
-      [isKey ? 'key.converter' : 'value.converter']: 'io.confluent.connect.avro.AvroConverter',
+      [isKey ? 'key.converter' : 'value.converter']: converter,
       [isKey ? 'key.converter.schema.registry.url' : 'value.converter.schema.registry.url']: registry.url,
     },
     {},
     isKey,
   );
 
-/** The latest value per key of a topic, read as the JDBC sink reads it: through Connect's AvroConverter. */
-async function readThroughConnect(topic: string) {
-  const keys = avroConverter(true);
-  const values = avroConverter(false);
+/** The latest value per key of a topic, read as the JDBC sink reads it: through Connect's converter. */
+async function readThroughConnect(topic: string, converter = AVRO_CONVERTER) {
+  const keys = registryConverter(converter, true);
+  const values = registryConverter(converter, false);
   const latest = new Map<string, { key: unknown; keySchema: unknown; value: unknown; valueSchema: unknown }>();
   const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}` });
   consumers.push(consumer);
@@ -168,6 +171,53 @@ test('AVRO CTAS sinks register <topic>-key/-value as ksqlDB does; Connect reads 
     );
     const versions = await client.listVersions('votes_by_candidate-value');
     assert.deepEqual(versions, [1]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('JSON_SR sinks register a JSON schema per subject, as ksqlDB does, and Connect reads them with it', async () => {
+  const server = await startServer(temporaryDir('tally-ksql-sr-json-'));
+  try {
+    await ksql(
+      server,
+      `CREATE STREAM sr_json_votes (voter_id STRING KEY, region STRING, candidate STRING)
+         WITH (kafka_topic='sr_json_votes', value_format='JSON', partitions=1);
+       CREATE TABLE json_by_candidate WITH (KAFKA_TOPIC='json_by_candidate', FORMAT='JSON_SR') AS
+         SELECT candidate AS candidate_id, COUNT(*) AS votes, MAX(LEN(region)) AS longest FROM sr_json_votes
+         GROUP BY candidate;`,
+    );
+    for (const [voter, region, candidate] of [
+      ['v1', 'north', 'alice'],
+      ['v2', 'south-east', 'alice'],
+      ['v3', 'west', 'bob'],
+    ]) {
+      await producer?.send({
+        topic: 'sr_json_votes',
+        messages: [{ key: voter, value: JSON.stringify({ REGION: region, CANDIDATE: candidate }) }],
+      });
+    }
+    const rows = await readThroughConnect('json_by_candidate', JSON_SCHEMA_CONVERTER);
+    await until(() => (rows.get('"alice"')?.value as { VOTES?: number } | undefined)?.VOTES === 2, 'alice counted');
+    const alice = rows.get('"alice"');
+    assert.deepEqual({ ...(alice?.value as object) }, { VOTES: 2, LONGEST: 10 });
+    // The registered schema says what JSON cannot: VOTES is a BIGINT (int64), LONGEST an INT (int32).
+    const valueSchema = alice?.valueSchema as { fields: { name: string; schema: { type: string } }[] };
+    assert.deepEqual(
+      valueSchema.fields.map((f) => [f.name, f.schema.type]),
+      [
+        ['VOTES', 'INT64'],
+        ['LONGEST', 'INT32'],
+      ],
+    );
+    const client = new SchemaRegistryClient(registry.url);
+    const registered = await client.getVersion('json_by_candidate-value');
+    assert.equal(registered.schemaType, 'JSON');
+    assert.deepEqual(JSON.parse(registered.schema).properties.VOTES, {
+      oneOf: [{ type: 'null' }, { type: 'integer', 'connect.type': 'int64' }],
+      'connect.index': 0,
+    });
+    assert.ok((await client.listSubjects()).includes('json_by_candidate-key'));
   } finally {
     await server.stop();
   }
