@@ -8,12 +8,13 @@ import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../config/index.ts';
 import { freePort, temporaryDir } from '../test/support/index.ts';
 import { query } from '../test/support/postgres.ts';
+import { ownStackEnv } from '../test/support/stack-env.ts';
 import { isAlive, readRunState } from './run-state.ts';
 
 const run = promisify(execFile);
 const TALLY = path.join(PROJECT_ROOT, 'bin', 'tally');
 
-async function tally(args: string[], env: Record<string, string>) {
+async function tally(args: string[], env: NodeJS.ProcessEnv) {
   try {
     const { stdout, stderr } = await run(TALLY, args, { env: { ...process.env, ...env }, timeout: 120_000 });
     return { code: 0, stdout, stderr };
@@ -26,19 +27,9 @@ async function tally(args: string[], env: Record<string, string>) {
 describe('tally up / status / down (embedded stack)', () => {
   it('starts PostgreSQL and the broker, reports them ready at addresses clients reach, and stops them', async () => {
     const dataDir = temporaryDir();
-    const env = {
-      TALLY_STACK: 'embedded',
-      TALLY_DATA_DIR: dataDir,
-      TALLY_POSTGRES_PORT: String(await freePort()),
-      TALLY_KAFKA_PORT: String(await freePort()),
-      // Every other service too, so that the test never meets a running stack.
-      TALLY_SCHEMA_REGISTRY_PORT: String(await freePort()),
-      TALLY_CONNECT_PORT: String(await freePort()),
-      TALLY_KSQLDB_PORT: String(await freePort()),
-      TALLY_DASHBOARD_PORT: String(await freePort()),
-      // The services only: the election through them is test/end-to-end's.
-      TALLY_ELECTION: 'false',
-    };
+    // Every service on a port of its own, so that the test never meets a running stack;
+    // the services only: the election through them is test/end-to-end's.
+    const { env } = await ownStackEnv(dataDir, { TALLY_ELECTION: 'false' });
 
     const up = await tally(['up'], env);
     assert.equal(up.code, 0, up.stderr);

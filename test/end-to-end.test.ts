@@ -26,7 +26,8 @@ import type { ElectionTruth } from '../producers/truth.ts';
 import { isAlive, readRunState } from '../stack/run-state.ts';
 import { formatNumber } from '../web/views/format.ts';
 import { differencesFromTruth } from './support/election-check.ts';
-import { freePort, temporaryDir } from './support/index.ts';
+import { temporaryDir } from './support/index.ts';
+import { ownStackEnv } from './support/stack-env.ts';
 
 const run = promisify(execFile);
 const TALLY = path.join(PROJECT_ROOT, 'bin', 'tally');
@@ -35,25 +36,12 @@ const SETTLE_MS = 20 * 60_000;
 
 test('a seeded election of 150,000 votes through the embedded stack equals its ground truth, in PostgreSQL and on the dashboard', async () => {
   const dataDir = temporaryDir();
-  const ports = {
-    TALLY_POSTGRES_PORT: String(await freePort()),
-    TALLY_KAFKA_PORT: String(await freePort()),
-    TALLY_SCHEMA_REGISTRY_PORT: String(await freePort()),
-    TALLY_CONNECT_PORT: String(await freePort()),
-    TALLY_KSQLDB_PORT: String(await freePort()),
-    TALLY_DASHBOARD_PORT: String(await freePort()),
-  };
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...ports,
-    TALLY_STACK: 'embedded',
-    TALLY_DATA_DIR: dataDir,
+  const { env, ports } = await ownStackEnv(dataDir, {
     TALLY_ELECTION: 'true',
     TALLY_ELECTION_SCENARIO: 'presidential',
     TALLY_ELECTION_SEED: '2026',
     TALLY_ELECTION_SPEED: '0',
-  };
-  delete env.DATABASE_URL;
+  });
   const tally = (args: string[], timeout: number) => run(TALLY, args, { env, timeout, maxBuffer: 1 << 24 });
   after(async () => {
     await tally(['down'], 120_000).catch(() => {});

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Config, loadConfig, PROJECT_ROOT } from '../../config/index.ts';
-import { freePort } from '../../test/support/free-port.ts';
+import { ownStackEnv } from '../../test/support/stack-env.ts';
 
 const run = promisify(execFile);
 const TALLY = path.join(PROJECT_ROOT, 'bin', 'tally');
@@ -29,20 +29,7 @@ export async function startEmbeddedStack(name: string): Promise<EmbeddedStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tally-bench-${name}-`));
   // World-enterable: PostgreSQL runs as `postgres` when Tally runs as root.
   fs.chmodSync(dataDir, 0o755);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TALLY_STACK: 'embedded',
-    TALLY_DATA_DIR: dataDir,
-    TALLY_ELECTION: 'false',
-    TALLY_POSTGRES_PORT: String(await freePort()),
-    TALLY_KAFKA_PORT: String(await freePort()),
-    TALLY_SCHEMA_REGISTRY_PORT: String(await freePort()),
-    TALLY_CONNECT_PORT: String(await freePort()),
-    TALLY_KSQLDB_PORT: String(await freePort()),
-    TALLY_DASHBOARD_PORT: String(await freePort()),
-  };
-  delete env.DATABASE_URL;
-  delete env.KAFKA_BROKERS;
+  const { env } = await ownStackEnv(dataDir, { TALLY_ELECTION: 'false' });
   const config = loadConfig({ env });
 
   let stopped: Promise<void> | undefined;
