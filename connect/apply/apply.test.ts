@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { UserError } from '../../config/index.ts';
 import { temporaryDir, testLogger } from '../../test/support/index.ts';
 import { eventually, startConnectHarness } from '../test/harness.ts';
@@ -75,7 +75,7 @@ describe('tally connectors apply', async () => {
     workerProps: ENV_PROVIDER_WORKER_PROPS,
     env,
   });
-  after(() => worker.stop());
+  h.stopBeforeBroker(() => worker.stop());
   const files = readConnectorDir(DEFAULT_CONNECTORS_DIR);
 
   test('creates every connector, then updates them unchanged; the stored configs are the files', async () => {

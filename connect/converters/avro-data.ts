@@ -4,7 +4,7 @@
  * types become Connect's logical types.
  */
 import type avro from 'avsc';
-import { type ConnectSchema, DataException, LOGICAL } from './connect-data.ts';
+import { type ConnectSchema, DataException, decimalToString, LOGICAL } from './connect-data.ts';
 
 type AvroSchemaJson = string | AvroSchemaJson[] | { [key: string]: unknown };
 
@@ -101,17 +101,6 @@ function primitive(name: string, named: Map<string, ConnectSchema>): ConnectSche
       return found;
     }
   }
-}
-
-/** Decimal bytes (big-endian two's complement, unscaled) to a decimal string. */
-export function decimalToString(bytes: Buffer, scale: number): string {
-  let unscaled = 0n;
-  for (const byte of bytes) unscaled = (unscaled << 8n) | BigInt(byte);
-  if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) unscaled -= 1n << BigInt(bytes.length * 8);
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  const whole = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return negative ? `-${whole}` : whole;
 }
 
 /** Avro's in-memory value (avsc) to Connect's, by the Connect schema derived from the same Avro schema. */

@@ -78,6 +78,17 @@ export function schemaOf(type: ConnectType, optional = false, extra: Partial<Con
   return { type, optional, ...extra };
 }
 
+/** Decimal bytes (big-endian two's complement, unscaled) to a decimal string. */
+export function decimalToString(bytes: Buffer, scale: number): string {
+  let unscaled = 0n;
+  for (const byte of bytes) unscaled = (unscaled << 8n) | BigInt(byte);
+  if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) unscaled -= 1n << BigInt(bytes.length * 8);
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const whole = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative ? `-${whole}` : whole;
+}
+
 const fingerprints = new WeakMap<ConnectSchema, string>();
 
 /**

@@ -3,7 +3,7 @@
  * including its `connect.type` hints that ksqlDB writes) and the
  * JsonConverter's inline envelope `{"schema": ..., "payload": ...}`.
  */
-import { type ConnectSchema, type ConnectType, DataException, LOGICAL } from './connect-data.ts';
+import { type ConnectSchema, type ConnectType, DataException, decimalToString, LOGICAL } from './connect-data.ts';
 
 type JsonSchema = { [key: string]: unknown } | boolean;
 
@@ -146,7 +146,13 @@ export function jsonValueToConnect(schema: ConnectSchema, value: unknown): unkno
     case 'ARRAY':
       return (value as unknown[]).map((v) => jsonValueToConnect(schema.valueSchema!, v));
     case 'BYTES':
-      if (schema.name === LOGICAL.decimal) return typeof value === 'number' ? String(value) : value;
+      // decimal.format=NUMERIC writes a number; BASE64 (the JsonConverter's default) the unscaled two's-complement bytes.
+      if (schema.name === LOGICAL.decimal) {
+        if (typeof value === 'number') return String(value);
+        if (typeof value === 'string')
+          return decimalToString(Buffer.from(value, 'base64'), Number(schema.parameters?.scale ?? 0));
+        return value;
+      }
       return typeof value === 'string' ? Buffer.from(value, 'base64') : value;
     default:
       return value;

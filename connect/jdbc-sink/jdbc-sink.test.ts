@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RegistrySerializer } from '../serde/index.ts';
 import { eventually, startConnectHarness } from '../test/harness.ts';
 
 const h = await startConnectHarness();
@@ -178,6 +180,10 @@ describe('JDBC sink', () => {
         field('bytes', 'bytes'),
         field('ts', 'int64', { name: 'org.apache.kafka.connect.data.Timestamp' }),
         field('d', 'int32', { name: 'org.apache.kafka.connect.data.Date' }),
+        field('t', 'int32', { name: 'org.apache.kafka.connect.data.Time' }),
+        // The JsonConverter's default decimal.format=BASE64: the unscaled value's two's-complement bytes.
+        field('price', 'bytes', { name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' } }),
+        field('delta', 'bytes', { name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' } }),
         field('tags', 'array', { items: { type: 'string', optional: false } }),
         { field: 'maybe', type: 'string', optional: true },
       ],
@@ -194,6 +200,9 @@ describe('JDBC sink', () => {
       bytes: Buffer.from('hi').toString('base64'),
       ts: Date.UTC(2024, 6, 4, 12, 30, 0),
       d: 19_000,
+      t: ((12 * 60 + 34) * 60 + 56) * 1000 + 789,
+      price: Buffer.from([0x30, 0x39]).toString('base64'), // 12345
+      delta: Buffer.from([0xff, 0x97]).toString('base64'), // -105
       tags: ['a', 'b'],
       maybe: null,
     };
@@ -227,11 +236,16 @@ describe('JDBC sink', () => {
         bytes: 'bytea not null',
         ts: 'timestamp without time zone not null',
         d: 'date not null',
+        t: 'time without time zone not null',
+        price: 'numeric not null',
+        delta: 'numeric not null',
         tags: 'text[] not null',
         maybe: 'text',
       },
     );
-    const [row] = await h.sql("SELECT id, bytes, to_char(ts, 'YYYY-MM-DD HH24:MI:SS') AS ts, d::text, tags FROM typed");
+    const [row] = await h.sql(
+      "SELECT id, bytes, to_char(ts, 'YYYY-MM-DD HH24:MI:SS') AS ts, d::text, t::text, price::text, delta::text, tags FROM typed",
+    );
     assert.deepEqual(
       { ...row, bytes: (row!.bytes as Buffer).toString() },
       {
@@ -239,9 +253,196 @@ describe('JDBC sink', () => {
         bytes: 'hi',
         ts: '2024-07-04 12:30:00',
         d: '2022-01-08',
+        t: '12:34:56.789',
+        price: '123.45',
+        delta: '-1.05',
         tags: ['a', 'b'],
       },
     );
+  });
+
+  test('JsonSchemaConverter: JSON_SR values through the registry, auto.create with their Connect types, upserts', async () => {
+    const topic = 'json-sr-results';
+    // The JSON Schema Confluent's JsonSchemaConverter writes for a Connect struct: connect.* hints and logical titles.
+    const schema = {
+      type: 'object',
+      title: 'Result',
+      properties: {
+        id: { type: 'integer', 'connect.type': 'int32', 'connect.index': 0 },
+        party: { type: 'string', 'connect.index': 1 },
+        votes: { type: 'integer', 'connect.index': 2 },
+        share: { oneOf: [{ type: 'null' }, { type: 'number' }], 'connect.index': 3 },
+        turnout: {
+          type: 'number',
+          title: 'org.apache.kafka.connect.data.Decimal',
+          'connect.type': 'bytes',
+          'connect.parameters': { scale: '1' },
+          'connect.index': 4,
+        },
+        counted_at: {
+          type: 'integer',
+          title: 'org.apache.kafka.connect.data.Timestamp',
+          'connect.type': 'int64',
+          'connect.index': 5,
+        },
+        final: { type: 'boolean', 'connect.index': 6 },
+      },
+      required: ['id', 'party', 'votes', 'turnout', 'counted_at', 'final'],
+    };
+    const value = new RegistrySerializer({ registry: h.registryClient, topic, schemaType: 'JSON', schema });
+    const at = Date.UTC(2024, 6, 4, 22, 15, 0);
+    const result = (id: number, party: string, votes: number, share: number | null, final: boolean) => ({
+      id,
+      party,
+      votes,
+      share,
+      turnout: 61.5,
+      counted_at: at,
+      final,
+    });
+    await h.producer.send({
+      topic,
+      messages: await Promise.all(
+        [
+          result(1, 'Greens', 120, 0.4, false),
+          result(2, 'Liberals', 180, null, false),
+          result(1, 'Greens', 150, 0.45, true),
+        ].map(async (r) => ({ value: await value.serialize(r) })),
+      ),
+    });
+    assert.equal((await h.registryClient.getSchemaById(await value.schemaId())).schemaType, 'JSON');
+    await createConnector('json-sr', {
+      topics: topic,
+      'table.name.format': 'json_sr_results',
+      'value.converter': 'io.confluent.connect.json.JsonSchemaConverter',
+      'value.converter.schema.registry.url': h.registry.url,
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_value',
+      'pk.fields': 'id',
+      'auto.create': 'true',
+    });
+    const rows = await eventually(async () => {
+      const r = await h
+        .sql(
+          "SELECT id, party, votes, share, turnout::text, to_char(counted_at, 'YYYY-MM-DD HH24:MI:SS') AS counted_at, final FROM json_sr_results ORDER BY id",
+        )
+        .catch(() => []);
+      return r.length === 2 && r[0]!.final === true ? r : undefined;
+    }, 'JSON_SR rows');
+    assert.deepEqual(
+      rows.map((r) => ({ ...r, votes: Number(r.votes) })),
+      [
+        {
+          id: 1,
+          party: 'Greens',
+          votes: 150,
+          share: 0.45,
+          turnout: '61.5',
+          counted_at: '2024-07-04 22:15:00',
+          final: true,
+        },
+        {
+          id: 2,
+          party: 'Liberals',
+          votes: 180,
+          share: null,
+          turnout: '61.5',
+          counted_at: '2024-07-04 22:15:00',
+          final: false,
+        },
+      ],
+    );
+    const columns = await h.sql(
+      "SELECT attname, format_type(atttypid, atttypmod) AS type, attnotnull FROM pg_attribute WHERE attrelid = 'json_sr_results'::regclass AND attnum > 0 ORDER BY attnum",
+    );
+    assert.deepEqual(
+      columns.map((c) => `${c.attname} ${c.type}${c.attnotnull ? ' not null' : ''}`),
+      [
+        'id integer not null',
+        'party text not null',
+        'votes bigint not null',
+        'share double precision',
+        'turnout numeric not null',
+        'counted_at timestamp without time zone not null',
+        'final boolean not null',
+      ],
+    );
+  });
+
+  test('topics.regex: every topic whose whole name matches is written, the others are not', async () => {
+    const vote = { type: 'record', name: 'Vote', fields: [{ name: 'n', type: 'int' }] };
+    const send = async (topic: string, n: number) =>
+      h.producer.send({ topic, messages: [{ value: await h.avro(topic, vote).serialize({ n }) }] });
+    await send('tally.votes.north', 1);
+    await send('tally.votes.south', 2);
+    await send('tally.turnout.north', 3);
+    await send('tally.votes.north-archive', 4); // contains a match, but Connect matches whole topic names
+    await createConnector('regex', {
+      'topics.regex': 'tally\\.votes\\.[a-z]+',
+      'table.name.format': 'regex_rows',
+      'pk.mode': 'kafka',
+      'auto.create': 'true',
+    });
+    await eventually(
+      async () => (await h.sql('SELECT 1 FROM regex_rows').catch(() => [])).length >= 2,
+      'rows from the matching topics',
+    );
+    // Anything else would have arrived with the same fetches: give strays a moment to show up.
+    await sleep(1000);
+    assert.deepEqual(await h.sql('SELECT __connect_topic AS topic, n FROM regex_rows ORDER BY n'), [
+      { topic: 'tally.votes.north', n: 1 },
+      { topic: 'tally.votes.south', n: 2 },
+    ]);
+    // The task subscribes to the topics matching when it starts (kafkajs resolves a RegExp once, at subscribe);
+    // a matching topic created later is read once the connector restarts.
+    await send('tally.votes.east', 5);
+    assert.equal((await h.http('POST', '/connectors/regex/restart')).status, 204);
+    await eventually(
+      async () =>
+        (await h.sql('SELECT n FROM regex_rows WHERE __connect_topic = $1', ['tally.votes.east'])).length === 1,
+      'the row of the topic created later',
+    );
+  });
+
+  test('batch.size bounds the rows of each statement; a fetched batch is one transaction', async () => {
+    // A statement-level trigger with a transition table records each INSERT statement's row count and transaction:
+    // PostgreSQL's own view of how the sink split its writes, without any hook in the sink.
+    await h.sql('CREATE TABLE batched (n int NOT NULL)');
+    await h.sql('CREATE TABLE batched_statements (xid xid8 NOT NULL, rows int NOT NULL, at timestamptz NOT NULL)');
+    await h.sql(`CREATE FUNCTION note_batched_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO batched_statements SELECT pg_current_xact_id(), count(*), clock_timestamp() FROM new_rows;
+        RETURN NULL;
+      END $$`);
+    await h.sql(`CREATE TRIGGER note_statement AFTER INSERT ON batched REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION note_batched_statement()`);
+    const topic = 'batched';
+    const v = h.avro(topic, { type: 'record', name: 'B', fields: [{ name: 'n', type: 'int' }] });
+    const total = 25;
+    const messages = [];
+    for (let n = 0; n < total; n++) messages.push({ value: await v.serialize({ n }) });
+    await h.producer.send({ topic, messages });
+    await createConnector('batched', { topics: topic, 'batch.size': '10' });
+    await eventually(
+      async () => (await h.sql('SELECT count(*)::int AS c FROM batched'))[0]?.c === total,
+      `${total} rows`,
+    );
+    const statements = await h.sql('SELECT xid::text, rows FROM batched_statements ORDER BY at');
+    assert.ok(
+      statements.every((s) => Number(s.rows) <= 10),
+      JSON.stringify(statements),
+    );
+    assert.equal(
+      statements.reduce((sum, s) => sum + Number(s.rows), 0),
+      total,
+    );
+    // The 25 records were produced before the connector started, so they come in one fetch: 10 + 10 + 5 rows,
+    // in one transaction (as the real connector's JdbcDbWriter: executeBatch per batch.size, one commit per put).
+    assert.deepEqual(
+      statements.map((s) => Number(s.rows)),
+      [10, 10, 5],
+    );
+    assert.equal(new Set(statements.map((s) => s.xid)).size, 1);
   });
 
   test('bad records go to the dead letter queue with the reason in their headers', async () => {

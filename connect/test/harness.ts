@@ -13,10 +13,17 @@ import { RegistrySerializer } from '../serde/index.ts';
 import { startConnectWorker } from '../worker/server.ts';
 
 export async function startConnectHarness() {
+  // node:test runs after() hooks in the order they were registered: this one, registered before the broker's and
+  // PostgreSQL's, stops the clients and the worker while the broker is still up (no ECONNREFUSED retries at exit).
+  const stops: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
   const broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
   const postgres = await startTestPostgres();
   const kafka: Config['kafka'] = loadConfig({ env: { KAFKA_BROKERS: broker.address } }).kafka;
   const registry = await startSchemaRegistry({ kafka, host: '127.0.0.1', port: 0, logger: testLogger('registry') });
+  stops.push(() => registry.stop());
   const worker = await startConnectWorker({
     kafka,
     host: '127.0.0.1',
@@ -26,12 +33,9 @@ export async function startConnectHarness() {
   });
   const client = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING });
   const producer: Producer = client.producer();
+  stops.push(() => worker.stop());
   await producer.connect();
-  after(async () => {
-    await producer.disconnect();
-    await worker.stop();
-    await registry.stop();
-  });
+  stops.push(() => producer.disconnect());
   const pgUrl = new URL(postgres.url);
   const jdbcUrl = `jdbc:postgresql://${pgUrl.host}${pgUrl.pathname}`;
   const registryClient = new SchemaRegistryClient(registry.url);
@@ -44,6 +48,10 @@ export async function startConnectHarness() {
     producer,
     client,
     registryClient,
+    /** Registers a teardown that runs before the broker stops (and before the harness's own, in reverse order). */
+    stopBeforeBroker: (stop: () => Promise<void>) => {
+      stops.push(stop);
+    },
     /** The connector settings every test needs. */
     jdbc: {
       'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',

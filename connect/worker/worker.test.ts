@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { testLogger } from '../../test/support/index.ts';
 import { startTestPostgres } from '../../test/support/postgres.ts';
 import { eventually, startConnectHarness } from '../test/harness.ts';
+import { type ConnectWorkerServer, startConnectWorker } from './server.ts';
 
 const h = await startConnectHarness();
 const rowSchema = {
@@ -48,6 +51,76 @@ describe('Connect worker', () => {
     assert.equal(bad.status, 400);
     assert.match(bad.body.message, /pk\.mode/);
     await h.http('DELETE', '/connectors/rest');
+  });
+
+  test('a PAUSED connector stays paused across a worker restart; what came meanwhile is written once resumed', async () => {
+    // Its own worker on its own config and status topics: a second worker on connect-configs would start the
+    // other tests' connectors too.
+    const startWorker = () =>
+      startConnectWorker({
+        kafka: h.kafka,
+        host: '127.0.0.1',
+        port: 0,
+        logger: testLogger('connect-restarted'),
+        schemaRegistryUrl: h.registry.url,
+        configTopic: 'paused-test-configs',
+        statusTopic: 'paused-test-status',
+      });
+    const call = async (worker: ConnectWorkerServer, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${worker.url}${path}`, {
+        method,
+        ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const topic = 'paused-across-restart';
+    const value = h.avro(topic, rowSchema);
+    const send = async (from: number, to: number) => {
+      const messages = [];
+      for (let id = from; id < to; id++) messages.push({ value: await value.serialize({ id, n: id }) });
+      await h.producer.send({ topic, messages });
+    };
+    const rows = async () =>
+      (await h.sql('SELECT count(*)::int AS c FROM paused_rows').catch(() => []))[0]?.c as number | undefined;
+    let worker: ConnectWorkerServer | undefined = await startWorker();
+    try {
+      const created = await call(worker, 'POST', '/connectors', {
+        name: 'paused',
+        config: {
+          ...h.jdbc,
+          topics: topic,
+          'table.name.format': 'paused_rows',
+          'auto.create': 'true',
+          'insert.mode': 'upsert',
+          'pk.mode': 'record_value',
+          'pk.fields': 'id',
+        },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      await send(0, 10);
+      await eventually(async () => (await rows()) === 10, 'the first 10 rows');
+      assert.equal((await call(worker, 'PUT', '/connectors/paused/pause')).status, 202);
+      await send(10, 15); // while paused, before the restart
+      const stopped = worker;
+      worker = undefined;
+      await stopped.stop();
+      worker = await startWorker();
+      await send(15, 20); // while paused, after the restart
+      const status = (await call(worker, 'GET', '/connectors/paused/status')).body;
+      assert.equal(status.connector.state, 'PAUSED');
+      assert.deepEqual(
+        status.tasks.map((t: { state: string }) => t.state),
+        ['PAUSED'],
+      );
+      await sleep(2000); // long enough for a running task to have written them
+      assert.equal(await rows(), 10, 'a paused connector wrote rows');
+      assert.equal((await call(worker, 'PUT', '/connectors/paused/resume')).status, 202);
+      await eventually(async () => (await rows()) === 20, 'all 20 rows after the resume');
+      assert.equal((await call(worker, 'GET', '/connectors/paused/status')).body.tasks[0].state, 'RUNNING');
+    } finally {
+      await worker?.stop();
+    }
   });
 
   test('a database that goes away: retried, then FAILED with a trace; a restart resumes without loss', async () => {
