@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { until } from '../../test/support/index.ts';
 import { startTestKsqlServer } from '../../test/support/ksql.ts';
-import { KsqlClient, KsqlClientError } from './ksql-client.ts';
+import { KsqlClient, KsqlClientError, KsqlInsertError } from './ksql-client.ts';
 import { splitSql, substituteVariables } from './sql-statements.ts';
 
 const { server } = await startTestKsqlServer();
@@ -60,6 +60,58 @@ test('info, statements, errors with the entities before them, pull and push quer
   assert.ok(refused instanceof KsqlClientError);
   assert.match(refused.message, /Failed to connect to http:\/\/127\.0\.0\.1:1\/info/);
   assert.throws(() => new KsqlClient({ url: 'not a url' }), /Invalid ksql server URL: not a url/);
+});
+
+test('insertsStream writes rows in order with their acks; a rejected row or target is an error', async () => {
+  await client.execute(
+    "CREATE STREAM inserted (k STRING KEY, v INT) WITH (kafka_topic='client_inserted', value_format='JSON', partitions=1);",
+  );
+  const push = await client.streamQuery('SELECT k, v FROM inserted EMIT CHANGES LIMIT 3;');
+  const acks = await client.insertsStream('inserted', [
+    { k: 'a', v: 1 },
+    { K: 'b', V: 2 },
+  ]);
+  assert.deepEqual(acks, [
+    { status: 'ok', seq: 0 },
+    { status: 'ok', seq: 1 },
+  ]);
+
+  const rejected = await client
+    .insertsStream('inserted', [
+      { k: 'c', v: 3 },
+      { k: 'd', v: 'not a number' },
+      { k: 'e', v: 5 },
+    ])
+    .catch((error: unknown) => error);
+  assert.ok(rejected instanceof KsqlInsertError, String(rejected));
+  assert.equal(rejected.errorCode, 40000);
+  assert.match(rejected.message, /^Row 1 was rejected: /);
+  assert.deepEqual(
+    rejected.acks.map((a) => [a.seq, a.status]),
+    [
+      [0, 'ok'],
+      [1, 'error'],
+      [2, 'ok'],
+    ],
+  );
+  // The rows around the rejected one were written, in order.
+  const seen: unknown[] = [];
+  for await (const row of push.rows) seen.push(row);
+  assert.deepEqual(seen, [
+    ['a', 1],
+    ['b', 2],
+    ['c', 3],
+  ]);
+
+  const table = await client.insertsStream('totals', [{ k: 'x', total: 1 }]).catch((error: unknown) => error);
+  assert.ok(table instanceof KsqlClientError);
+  assert.ok(!(table instanceof KsqlInsertError));
+  assert.equal(table.httpStatus, 400);
+  assert.equal(table.message, 'Cannot insert into a table');
+  const unknown = await client.insertsStream('nowhere', [{ k: 'x' }]).catch((error: unknown) => error);
+  assert.ok(unknown instanceof KsqlClientError);
+  assert.equal(unknown.httpStatus, 400);
+  assert.match(unknown.message, /NOWHERE/i);
 });
 
 test('splitSql keeps quoted semicolons, drops comments and returns the unfinished rest', () => {

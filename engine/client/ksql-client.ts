@@ -2,7 +2,7 @@
  * A small client for ksqlDB's REST API, for Tally's stand-in and a real
  * ksqlDB server alike: `POST /ksql` (statements in, entities out),
  * `POST /query-stream` (pull queries to their end, push queries row by row),
- * `POST /close-query` and `GET /info`. Node's fetch (undici) over HTTP/1.1.
+ * `POST /close-query`, `POST /inserts-stream` and `GET /info`. Node's fetch (undici) over HTTP/1.1.
  */
 
 export const KSQL_V1_JSON = 'application/vnd.ksql.v1+json';
@@ -62,6 +62,26 @@ export class KsqlClientError extends Error {
   ) {
     super(message);
     this.name = 'KsqlClientError';
+  }
+}
+
+/** One `/inserts-stream` acknowledgement: `ok`, or `error` with ksqlDB's code and message. */
+export interface InsertAck {
+  readonly status: 'ok' | 'error';
+  readonly seq: number;
+  readonly error_code?: number;
+  readonly message?: string;
+}
+
+/** Rows the server rejected: the first rejection's message, and every ack (the other rows were written). */
+export class KsqlInsertError extends KsqlClientError {
+  constructor(
+    message: string,
+    errorCode: number,
+    readonly acks: readonly InsertAck[],
+  ) {
+    super(message, errorCode, 200);
+    this.name = 'KsqlInsertError';
   }
 }
 
@@ -173,6 +193,46 @@ export class KsqlClient {
     return { header, rows, close };
   }
 
+  /**
+   * `POST /inserts-stream`: the rows written to the stream `target` in
+   * order, one ack each. Resolves with the acks when every row was written;
+   * throws `KsqlInsertError` (with all the acks) when the server rejected a
+   * row, and `KsqlClientError` when it refused the target.
+   */
+  async insertsStream(target: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<InsertAck[]> {
+    const body = [{ target }, ...rows].map((line) => JSON.stringify(line)).join('\n');
+    const response = await this.request('POST', '/inserts-stream', `${body}\n`, KSQLAPI_DELIMITED);
+    const text = await response.text();
+    const acks: InsertAck[] = [];
+    // One ack a line; a JSON array when the server answers application/json.
+    const trimmed = text.trim();
+    const items: unknown[] = trimmed.startsWith('[')
+      ? (JSON.parse(trimmed) as unknown[])
+      : trimmed
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map(parseLine);
+    for (const item of items) {
+      const ack = item as Partial<InsertAck>;
+      if (ack.status !== 'ok' && ack.status !== 'error') throwIfError(item, response.status);
+      if (typeof ack.seq !== 'number')
+        throw new KsqlClientError(`Unexpected insert ack: ${JSON.stringify(item)}`, 0, 200);
+      acks.push(ack as InsertAck);
+    }
+    const rejected = acks.find((a) => a.status === 'error');
+    if (rejected !== undefined) {
+      throw new KsqlInsertError(
+        `Row ${rejected.seq} was rejected: ${rejected.message ?? 'unknown error'}`,
+        rejected.error_code ?? 40000,
+        acks,
+      );
+    }
+    if (acks.length !== rows.length) {
+      throw new KsqlClientError(`The server acknowledged ${acks.length} of ${rows.length} rows`, 0, response.status);
+    }
+    return acks;
+  }
+
   /** `POST /close-query`. */
   async closeQuery(queryId: string): Promise<void> {
     const response = await this.request('POST', '/close-query', { queryId }, 'application/json');
@@ -195,7 +255,8 @@ export class KsqlClient {
           accept,
           ...(body !== undefined && { 'content-type': path === '/ksql' ? KSQL_V1_JSON : 'application/json' }),
         },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
+        // A string is sent as it is (the inserts' lines); anything else as JSON.
+        ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
         ...(signal && { signal }),
       });
     } catch (error) {

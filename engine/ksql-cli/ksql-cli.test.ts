@@ -210,3 +210,141 @@ test('TABULAR layouts: listings padded to the widest cell, query rows in fixed c
   assert.equal(formatRow(['0123456789', null], 20), '|01234567|null    |\n|89      |        |');
   assert.equal(formatRow([[1, 2], { K: 'v' }], 20), '|[1, 2]  |{K=v}   |');
 });
+
+test('EXPLAIN prints the query as the ksqlDB CLI does: id, SQL, fields, sources, sinks, plan and topology', async () => {
+  const explained = await runCli({ execute: 'EXPLAIN CTAS_PER_CANDIDATE_0;' });
+  assert.equal(explained.status, 0, explained.err);
+  const out = explained.out;
+  assert.match(
+    out,
+    /^\nID {19}: CTAS_PER_CANDIDATE_0\nQuery Type {11}: PERSISTENT\nSQL {18}: CREATE TABLE per_candidate AS SELECT candidate, COUNT\(\*\) AS n FROM votes GROUP BY candidate;\nHost Query Status {4}: \{127\.0\.0\.1:\d+=RUNNING\}\n\n/,
+  );
+  assert.match(out, /\n Field +\| Type +\n-+\n CANDIDATE \| VARCHAR\(STRING\) {2}\(key\) \n N +\| BIGINT +\n-+\n/);
+  assert.match(
+    out,
+    /\nSources that this query reads from: \n-{35}\nVOTES\n\nFor source description please run: DESCRIBE \[EXTENDED\] <SourceId>\n/,
+  );
+  assert.match(
+    out,
+    /\nSinks that this query writes to: \n-{35}\nPER_CANDIDATE\n\nFor sink description please run: DESCRIBE \[EXTENDED\] <SinkId>\n/,
+  );
+  assert.match(out, /\nExecution plan\n-{14}\n > \[ SINK \] \| Schema: CANDIDATE STRING KEY, N BIGINT \| Logger: /);
+  assert.match(
+    out,
+    /\nProcessing topology\n-{19}\nTopologies:\n {3}Sub-topology: 0\n {4}Source: \S+ \(topics: \[cli_votes\]\)\n/,
+  );
+
+  const pushed = await runCli({ execute: 'EXPLAIN SELECT voter FROM votes EMIT CHANGES;' });
+  assert.equal(pushed.status, 0, pushed.err);
+  assert.match(
+    pushed.out,
+    /^\nID {19}: transient_VOTES_\w+\nQuery Type {11}: PUSH\nSQL {18}: SELECT voter FROM votes EMIT CHANGES;\n\n Field \| Type +\n-+\n VOTER \| VARCHAR\(STRING\) \n-+\n\nSources that this query reads from: /,
+  );
+  assert.doesNotMatch(pushed.out, /Host Query Status|Sinks that this query writes to/);
+
+  const missing = await runCli({ execute: 'EXPLAIN NOPE_0;' });
+  assert.equal(missing.status, 1);
+  assert.match(missing.err, /Query with id:NOPE_0 does not exist/);
+});
+
+test('SHOW FUNCTIONS, DESCRIBE FUNCTION and SHOW TYPES print as the ksqlDB CLI does', async () => {
+  const functions = await runCli({ execute: 'SHOW FUNCTIONS;' });
+  assert.equal(functions.status, 0, functions.err);
+  assert.match(functions.out, /^\n Function Name +\| Category +\n-+\n/);
+  // Grouped by category, a blank row between groups; the footer of the real CLI.
+  assert.match(functions.out, / COUNT +\| AGGREGATE +\n/);
+  assert.match(functions.out, /\n +\| +\n/);
+  assert.match(functions.out, /For detailed information about a function, run: DESCRIBE FUNCTION <Function Name>;/);
+
+  const described = await runCli({ execute: 'DESCRIBE FUNCTION ucase;' });
+  assert.equal(described.status, 0, described.err);
+  assert.match(described.out, /^\nName {8}: UCASE\n(?:.*\n)*Type {8}: SCALAR\nJar {9}: internal\nVariations {2}: \n/);
+
+  await client.execute('CREATE TYPE cli_point AS STRUCT<x INT, y INT>;');
+  const types = await runCli({ execute: 'SHOW TYPES;' });
+  assert.equal(types.status, 0, types.err);
+  assert.match(types.out, / Type Name +\| Schema +\n-+\n CLI_POINT +\| STRUCT<X INTEGER, Y INTEGER> +\n/);
+});
+
+test('RUN SCRIPT runs a file statement by statement; a missing file is a clear error', async () => {
+  const dir = temporaryDir('tally-cli-script-');
+  const script = path.join(dir, 'script.sql');
+  fs.writeFileSync(
+    script,
+    "CREATE STREAM script_stream (x STRING) WITH (kafka_topic='cli_script', value_format='JSON', partitions=1);\nSHOW STREAMS;\n",
+  );
+  const ran = await runCli({ execute: `RUN SCRIPT '${script}';` });
+  assert.equal(ran.status, 0, ran.err);
+  assert.match(ran.out, / Message +\n-+\n Stream created +\n/);
+  assert.match(ran.out, / SCRIPT_STREAM +\| cli_script +\| KAFKA +\| JSON +\| false +\n/);
+
+  const missing = await runCli({ execute: `RUN SCRIPT '${path.join(dir, 'nowhere.sql')}';` });
+  assert.equal(missing.status, 1);
+  assert.match(missing.err, /Failed to read file: .*nowhere\.sql \(ENOENT\)/);
+});
+
+test('in a pseudo-terminal: SET auto.offset.reset earliest reads a push query from the start, UNSET from latest, history saved', async () => {
+  const home = temporaryDir('tally-cli-pty-');
+  const command = [process.execPath, '--import', 'tsx', path.join('engine', 'ksql-cli', 'main.ts'), serverUrl]
+    .map((part) => `'${part.replace(/'/g, "'\\''")}'`)
+    .join(' ');
+  // util-linux `script` gives the CLI a real pseudo-terminal (readline in terminal mode, as for a person).
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, HOME: home, TERM: 'dumb' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let raw = '';
+  child.stdout.on('data', (chunk) => {
+    raw += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    raw += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // What the terminal shows, without carriage returns and escape sequences.
+  const escapes = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+  const screen = () => raw.replace(escapes, '').replace(/\r/g, '');
+  let at = 0;
+  const waitFor = async (pattern: RegExp, what: string) => {
+    await until(
+      () => {
+        const match = pattern.exec(screen().slice(at));
+        if (match) at += match.index + match[0].length;
+        return match !== null;
+      },
+      `${what} (screen so far: ${JSON.stringify(screen().slice(at))})`,
+      60_000,
+    );
+  };
+  const type = (line: string) => child.stdin.write(`${line}\r`);
+
+  await waitFor(/ksql> /, 'the prompt');
+  type("SET 'auto.offset.reset'='earliest';");
+  await waitFor(
+    /Successfully changed local property 'auto\.offset\.reset' to 'earliest'\. Use the UNSET command to revert your change\.\n/,
+    'the SET message',
+  );
+  type('SELECT voter, candidate FROM votes EMIT CHANGES LIMIT 2;');
+  await waitFor(/\|v1 +\|a +\|\n\|v2 +\|a +\|\n/, 'the first two rows, from the start');
+  await waitFor(/ksql> /, 'the prompt after LIMIT');
+
+  type("UNSET 'auto.offset.reset';");
+  await waitFor(/Successfully unset local property 'auto\.offset\.reset' \(value was 'earliest'\)\.\n/, 'the UNSET');
+  type("SELECT voter FROM votes WHERE voter LIKE 'pty%' EMIT CHANGES LIMIT 1;");
+  await waitFor(/\|VOTER +\|\n\+-+\+\n/, 'the push query header');
+  await client.execute("INSERT INTO votes (voter, candidate) VALUES ('pty1', 'c');");
+  await waitFor(/\|pty1 +\|\n/, 'the row inserted after the query started');
+  await waitFor(/ksql> /, 'the prompt after the latest query');
+  type('exit');
+  assert.equal(await exited, 0, screen());
+
+  const history = fs.readFileSync(path.join(home, '.ksql-history'), 'utf8').split('\n').filter(Boolean);
+  assert.deepEqual(history.slice(0, 4), [
+    "SET 'auto.offset.reset'='earliest';",
+    'SELECT voter, candidate FROM votes EMIT CHANGES LIMIT 2;',
+    "UNSET 'auto.offset.reset';",
+    "SELECT voter FROM votes WHERE voter LIKE 'pty%' EMIT CHANGES LIMIT 1;",
+  ]);
+});

@@ -117,6 +117,22 @@ function listing(entity: KsqlEntity): Listing | null {
           typeString(schema),
         ]),
       };
+    case 'function_names': {
+      // FunctionNameListTableBuilder: by category then name, a blank row between categories.
+      const functions = [...(entity.functions as { name: string; category: string }[])].sort((a, b) =>
+        a.category < b.category ? -1 : a.category > b.category ? 1 : a.name < b.name ? -1 : 1,
+      );
+      const rows: string[][] = [];
+      functions.forEach((f, i) => {
+        if (i > 0 && f.category !== functions[i - 1]?.category) rows.push([' ', ' ']);
+        rows.push([f.name, f.category]);
+      });
+      return {
+        headers: ['Function Name', 'Category'],
+        rows,
+        footerLines: ['For detailed information about a function, run: DESCRIBE FUNCTION <Function Name>;'],
+      };
+    }
     case 'variables':
       return {
         headers: ['Variable Name', 'Value'],
@@ -203,10 +219,93 @@ function sourceDescription(entity: KsqlEntity, width: number): string {
   return lines.join('\n');
 }
 
+/** EXPLAIN: the real CLI's printQueryDescription (id, type, SQL, host status, fields, sources, sinks, plan, topology). */
+function queryDescription(entity: KsqlEntity, width: number): string {
+  const q = entity.queryDescription as {
+    id: string;
+    queryType?: string;
+    statementText: string;
+    windowType: string | null;
+    fields: Field[];
+    sources: string[];
+    sinks: string[];
+    topology: string;
+    executionPlan: string;
+    overriddenProperties: Record<string, unknown>;
+    ksqlHostQueryStatus?: Record<string, string>;
+  };
+  const lines = [kv('ID', q.id)];
+  if (q.queryType) lines.push(kv('Query Type', q.queryType));
+  if (q.statementText.length > 0) lines.push(kv('SQL', q.statementText));
+  const hosts = Object.entries(q.ksqlHostQueryStatus ?? {});
+  if (hosts.length > 0) lines.push(kv('Host Query Status', `{${hosts.map(([h, s]) => `${h}=${s}`).join(', ')}}`));
+  lines.push('');
+  if (q.fields.length > 0) {
+    lines.push(
+      formatListing(
+        {
+          headers: ['Field', 'Type'],
+          // Keys print as `(key)` here, tables' too (ksqlDB's printSchema has no source type).
+          rows: q.fields.map((f) => [f.name, fieldType(f, q.windowType, false)]),
+        },
+        width,
+      ),
+    );
+  }
+  const section = (title: string, names: string[], hint: string) => {
+    if (names.length === 0) return;
+    lines.push('', title, '-----------------------------------', ...names, '', hint);
+  };
+  section(
+    'Sources that this query reads from: ',
+    q.sources,
+    'For source description please run: DESCRIBE [EXTENDED] <SourceId>',
+  );
+  section(
+    'Sinks that this query writes to: ',
+    q.sinks,
+    'For sink description please run: DESCRIBE [EXTENDED] <SinkId>',
+  );
+  if (q.executionPlan) lines.push('', 'Execution plan', '--------------', q.executionPlan);
+  if (q.topology) lines.push('', 'Processing topology', '-------------------', q.topology);
+  const overridden = Object.entries(q.overriddenProperties ?? {});
+  if (overridden.length > 0) {
+    lines.push('', 'Overridden Properties', '---------------------');
+    lines.push(
+      formatListing({ headers: ['Property', 'Value'], rows: overridden.map(([k, v]) => [k, String(v)]) }, width),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** DESCRIBE FUNCTION: the real CLI's printFunctionDescription. */
+function functionDescription(entity: KsqlEntity): string {
+  const line = (label: string, value: string) => `${label.padEnd(12)}: ${value}`;
+  const name = String(entity.name).toUpperCase();
+  const lines = [line('Name', name)];
+  if (String(entity.author ?? '').trim()) lines.push(line('Author', entity.author));
+  if (String(entity.version ?? '').trim()) lines.push(line('Version', entity.version));
+  if (String(entity.description ?? '').trim()) lines.push(line('Overview', entity.description));
+  lines.push(line('Type', entity.type), line('Jar', entity.path), line('Variations', ''));
+  type Variation = {
+    arguments: { name: string; type: string }[];
+    returnType: string;
+    description: string;
+  };
+  for (const v of (entity.functions ?? []) as Variation[]) {
+    const args = v.arguments.map((a) => (a.name ? `${a.name} ${a.type}` : a.type)).join(', ');
+    lines.push('', `\t${'Variation'.padEnd(12)}: ${name}(${args})`, `\t${'Returns'.padEnd(12)}: ${v.returnType}`);
+    if (v.description?.trim()) lines.push(`\t${'Description'.padEnd(12)}: ${v.description}`);
+  }
+  return lines.join('\n');
+}
+
 /** One entity in TABULAR form, with its warnings. */
 export function formatEntity(entity: KsqlEntity, width: number): string {
   let text: string;
   if (entity['@type'] === 'sourceDescription') text = sourceDescription(entity, width);
+  else if (entity['@type'] === 'queryDescription') text = queryDescription(entity, width);
+  else if (entity['@type'] === 'describe_function') text = functionDescription(entity);
   else {
     const table = listing(entity);
     text = table ? formatListing(table, width) : JSON.stringify(entity, null, 2);

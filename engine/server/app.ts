@@ -123,6 +123,7 @@ export async function startKsqlRestServer(options: KsqlRestServerOptions): Promi
     throw error;
   }
   const port = (app.server.address() as { port: number }).port;
+  server.hostInfo = `${options.host}:${port}`;
   return {
     url: `http://${options.host}:${port}`,
     port,

@@ -104,13 +104,14 @@ export function sourceDescription(
   metastore: MetaStore,
   partitions: number,
   extended: boolean,
+  stateOf: (queryId: string) => string = () => 'RUNNING',
 ): KsqlEntity {
   const fields = [
     ...source.schema.key.map((c) => ({ name: c.name, schema: schemaOf(c.type), type: 'KEY' })),
     ...source.schema.value.map((c) => ({ name: c.name, schema: schemaOf(c.type) })),
   ];
-  const ids = (qs: PersistentQuery[]) =>
-    qs.map((q) => ({ queryString: q.sql, sinks: [q.sink], id: q.id, queryType: 'PERSISTENT', state: 'RUNNING' }));
+  // ksqlDB's RunningQuery, as LIST QUERIES shows them: the queries reading and writing this source.
+  const ids = (qs: PersistentQuery[]) => qs.map((q) => runningQuery(q, metastore, stateOf(q.id)));
   return entity('sourceDescription', statementText, {
     sourceDescription: {
       name: source.name,
@@ -132,6 +133,13 @@ export function sourceDescription(
       queryOffsetSummaries: [],
       sourceConstraints: metastore.queriesReading(source.name).map((q) => q.sink),
     },
+  });
+}
+
+/** SHOW TYPES: ksqlDB's TypeList, the custom types by name. */
+export function typeList(statementText: string, types: ReadonlyMap<string, SqlType>): KsqlEntity {
+  return entity('type_list', statementText, {
+    types: Object.fromEntries([...types].map(([name, type]) => [name, schemaOf(type)])),
   });
 }
 

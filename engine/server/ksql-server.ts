@@ -5,6 +5,7 @@
  * effects on Kafka follow: topics created, persistent queries started or
  * stopped. Listing statements (SHOW, LIST, DESCRIBE) read the metastore.
  */
+import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from '../../logging/index.ts';
 import { KsqlEngine, KsqlStatementError } from '../execution/engine.ts';
@@ -13,10 +14,13 @@ import type { DataSource } from '../metastore/metastore.ts';
 import type { Statement } from '../parser/ast.ts';
 import { substituteVariables } from '../parser/lexer.ts';
 import { parseStatements } from '../parser/parser.ts';
+import { buildTopology } from '../planner/physical-plan.ts';
 import { type ProcessingLogRecord, processingLogTopic, processingLogValue } from '../processing-log/processing-log.ts';
+import type { SqlType } from '../types/sql-type.ts';
 import { CommandTopic, commandTopicName } from './command-topic.ts';
 import { ConnectExecutor } from './connect-executor.ts';
 import {
+  type CommandStatus,
   currentStatus,
   ERROR_CODES,
   type KsqlEntity,
@@ -26,9 +30,14 @@ import {
   queryList,
   sourceDescription,
   sourceList,
+  typeList,
 } from './entities.ts';
+import { describeFunction, functionNames } from './function-entities.ts';
+import { persistentQueryDescription, transientQueryDescription } from './query-description.ts';
 import { QueryRunner } from './query-runner.ts';
 import { type RegistryHttpClient, RemoteSchemaRegistry } from './remote-schema-registry.ts';
+import { TRANSIENT_SINK } from './topology-push-query.ts';
+import { planTransientQuery, planWithKey } from './transient-query.ts';
 
 export const KSQL_VERSION = '8.0.0';
 
@@ -69,9 +78,14 @@ export class KsqlServer {
   /** Statements run one at a time, in arrival order, as ksqlDB's command queue does. */
   private queue: Promise<unknown> = Promise.resolve();
   private running = false;
-  private readonly failedQueries = new Map<string, string>();
+  /** A query's last failure: its message and when it happened (EXPLAIN's queryErrors). */
+  private readonly failedQueries = new Map<string, { message: string; timestamp: number }>();
   private readonly registry: RemoteSchemaRegistry | undefined;
   private readonly connect: ConnectExecutor | undefined;
+  /** The last status of each command of the command topic, by command id (`GET /status`). */
+  private readonly statuses = new Map<string, CommandStatus>();
+  /** `host:port` this server answers on (ksqlDB's KsqlHostInfo), set once it listens. */
+  hostInfo = 'localhost:8088';
 
   private constructor(private readonly options: KsqlServerOptions) {
     this.serviceId = options.serviceId ?? 'default_';
@@ -97,7 +111,7 @@ export class KsqlServer {
       processingLog: this.engine.processingLog,
       ...(options.cacheMaxBytes !== undefined && { cacheMaxBytes: options.cacheMaxBytes }),
       onError: (queryId, error) => {
-        this.failedQueries.set(queryId, error.message);
+        this.failedQueries.set(queryId, { message: error.message, timestamp: Date.now() });
         options.logger.error({ queryId, err: error }, 'persistent query failed');
       },
       onWarning: (queryId, message, error) => options.logger.warn({ queryId, err: error }, message),
@@ -158,11 +172,18 @@ export class KsqlServer {
     await this.registry?.ensureReachable();
     for (const command of await this.commands.readAll()) {
       try {
+        let last: { message: string; queryId?: string } = { message: '' };
         for (const statement of this.parse(command.statement)) {
           await this.registry?.beforeStatement(statement, this.engine.metastore);
-          this.engine.executeStatement(statement, command.streamsProperties);
+          last = this.engine.executeStatement(statement, command.streamsProperties);
         }
+        this.statuses.set(command.commandId, {
+          status: 'SUCCESS',
+          message: last.message,
+          queryId: last.queryId ?? null,
+        });
       } catch (error) {
+        this.statuses.set(command.commandId, { status: 'ERROR', message: messageOf(error), queryId: null });
         // ksqlDB skips a command that no longer executes rather than refusing to start.
         this.options.logger.error({ command: command.commandId, err: error }, 'command could not be replayed');
       }
@@ -224,7 +245,19 @@ export class KsqlServer {
         );
       case 'show':
         return this.list(s.text, s.what, s.extended);
+      case 'explain':
+        return this.explain(s);
       case 'describe': {
+        if (s.what === 'FUNCTION' && s.name !== null) {
+          const described = describeFunction(s.text, this.engine.functions, s.name);
+          if (described === undefined)
+            throw new KsqlRequestError(
+              ERROR_CODES.badStatement,
+              `Can't find any functions with the name '${s.name}'`,
+              s.text,
+            );
+          return described;
+        }
         if (s.what !== 'SOURCE' || s.name === null) return this.list(s.text, s.what, s.extended);
         const source = metastore.source(s.name);
         if (source === undefined)
@@ -233,7 +266,9 @@ export class KsqlServer {
             `Could not find STREAM/TABLE '${s.name}' in the Metastore`,
             s.text,
           );
-        return sourceDescription(s.text, source, metastore, await this.partitionsOf(source.topic), s.extended);
+        return sourceDescription(s.text, source, metastore, await this.partitionsOf(source.topic), s.extended, (id) =>
+          this.queryState(id),
+        );
       }
       case 'insertValues': {
         await this.registry?.beforeStatement(s, metastore);
@@ -286,11 +321,70 @@ export class KsqlServer {
     if (s.kind === 'drop' && s.deleteTopic && dropped !== undefined) {
       await this.admin.deleteTopics({ topics: [dropped] });
     }
-    return currentStatus(
+    const status: CommandStatus = { status: 'SUCCESS', message: result.message, queryId: result.queryId ?? null };
+    this.statuses.set(commandId, status);
+    return currentStatus(s.text, commandId, status, sequenceNumber);
+  }
+
+  /** EXPLAIN <query id> describes a persistent query; EXPLAIN <SELECT> the push query it would run. */
+  private explain(s: Extract<Statement, { kind: 'explain' }>): KsqlEntity {
+    const metastore = this.engine.metastore;
+    if (s.queryId !== null) {
+      const query = metastore.query(s.queryId);
+      if (query === undefined)
+        throw new KsqlRequestError(
+          ERROR_CODES.badStatement,
+          `Query with id:${s.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`,
+          s.text,
+        );
+      const failure = this.failedQueries.get(query.id);
+      return persistentQueryDescription(s.text, query, metastore, {
+        state: this.queryState(query.id),
+        host: this.hostInfo,
+        consumerGroupId: this.runner.applicationId(query.id),
+        errors:
+          failure === undefined
+            ? []
+            : [{ timestamp: failure.timestamp, errorMessage: failure.message, type: 'UNKNOWN' }],
+        serverProperties: this.engine.config,
+      });
+    }
+    const inner = s.statement;
+    if (inner?.kind !== 'query') {
+      // ksqlDB plans a CREATE ... AS SELECT or INSERT INTO in a sandbox; this engine has none.
+      throw new KsqlRequestError(
+        ERROR_CODES.badStatement,
+        'EXPLAIN of a statement is supported for SELECT queries only: run the statement, then EXPLAIN <query id>.',
+        s.text,
+      );
+    }
+    // ksqlDB explains any SELECT as the transient push query it would run.
+    const query = { ...inner.query, emit: inner.query.emit ?? 'CHANGES' };
+    const planned = planTransientQuery(this.engine, query);
+    const id = `transient_${planned.source.name}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    let topology = '';
+    try {
+      const plan = planned.plan ?? planWithKey(this.engine, query);
+      topology = buildTopology(plan, TRANSIENT_SINK, {
+        queryId: id,
+        log: this.engine.processingLog,
+        config: this.engine.config,
+      }).describe();
+    } catch {
+      // A projection that cannot be planned as a topology (a table without its key) runs without one.
+    }
+    return transientQueryDescription(
       s.text,
-      commandId,
-      { status: 'SUCCESS', message: result.message, queryId: result.queryId ?? null },
-      sequenceNumber,
+      {
+        id,
+        // ksqlDB's text is what follows EXPLAIN, with its semicolon.
+        sql: inner.text.endsWith(';') ? inner.text : `${inner.text};`,
+        sources: [planned.source.name, ...(planned.plan?.sources.map((r) => r.source.name) ?? [])],
+        columns: planned.columnNames.map((name, i) => ({ name, type: planned.columnSqlTypes[i] as SqlType })),
+        topology,
+        overriddenProperties: {},
+      },
+      metastore,
     );
   }
 
@@ -368,6 +462,10 @@ export class KsqlServer {
           topics.map((t) => ({ name: t.name, partitions: t.partitions.length })),
         );
       }
+      case 'TYPES':
+        return typeList(text, metastore.types);
+      case 'FUNCTIONS':
+        return functionNames(text, this.engine.functions);
       case 'PROPERTIES':
         return propertiesList(text, {
           'ksql.service.id': this.serviceId,
@@ -377,6 +475,16 @@ export class KsqlServer {
       default:
         throw new KsqlRequestError(ERROR_CODES.badStatement, `SHOW ${what} is not supported by this server.`, text);
     }
+  }
+
+  /** Every command's last status, as `GET /status` answers them (ksqlDB's CommandStatuses). */
+  commandStatuses(): Record<string, CommandStatus['status']> {
+    return Object.fromEntries([...this.statuses].map(([id, status]) => [id, status.status]));
+  }
+
+  /** One command's status, or undefined when no such command was recorded. */
+  commandStatus(commandId: string): CommandStatus | undefined {
+    return this.statuses.get(commandId);
   }
 
   /** ksqlDB's KsqlQueryStatus: RUNNING, ERROR (or UNRESPONSIVE while it starts). */

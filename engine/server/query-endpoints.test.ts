@@ -490,3 +490,47 @@ test('basic authentication, when configured, guards every endpoint but the healt
     await guarded.stop();
   }
 });
+
+test('/query sends a deleted table row as its key with null values and "tombstone":true', async () => {
+  const stream = await open(
+    '/query',
+    { ksql: "SELECT * FROM plain_table WHERE id LIKE 't%' EMIT CHANGES LIMIT 3;", streamsProperties: {} },
+    'application/json',
+  );
+  assert.equal(stream.status, 200);
+  await until(() => stream.text.includes('"header"'), 'the header');
+  await producer?.send({ topic: 'plain', messages: [{ key: 't1', value: JSON.stringify({ X: 1 }) }] });
+  await producer?.send({ topic: 'plain', messages: [{ key: 't1', value: null }] });
+  await producer?.send({ topic: 'plain', messages: [{ key: 'u1', value: null }] });
+  await producer?.send({ topic: 'plain', messages: [{ key: 't2', value: JSON.stringify({ X: 2 }) }] });
+  await until(() => stream.ended, 'the end at LIMIT');
+  const body = JSON.parse(stream.text);
+  assert.equal(body[0].header.schema, '`ID` STRING KEY, `X` INTEGER');
+  // The delete of u1 is filtered out on its key, as its rows would be.
+  assert.deepEqual(body.slice(1), [
+    { row: { columns: ['t1', 1] } },
+    { row: { columns: ['t1', null], tombstone: true } },
+    { row: { columns: ['t2', 2] } },
+    { finalMessage: 'Limit Reached' },
+  ]);
+});
+
+test('50 concurrent push subscribers on one stream each receive every row, in order', async () => {
+  const subscribers = 50;
+  const streams = await Promise.all(
+    Array.from({ length: subscribers }, () =>
+      open('/query-stream', {
+        sql: "SELECT voter_id, candidate FROM votes WHERE voter_id LIKE 'm%' EMIT CHANGES LIMIT 5;",
+      }),
+    ),
+  );
+  for (const s of streams) assert.equal(s.status, 200, s.text);
+  await until(() => streams.every((s) => s.lines().length === 1), 'every header');
+  const queries = (server as KsqlRestServer).streaming.queries;
+  assert.equal(queries.runningCount, subscribers);
+  const expected = [1, 2, 3, 4, 5].map((i) => [`m${i}`, `cand${i}`]);
+  for (const [voter, candidate] of expected) await vote(voter as string, candidate as string);
+  await until(() => streams.every((s) => s.ended), 'every subscriber at its LIMIT');
+  for (const s of streams) assert.deepEqual(s.lines().slice(1), expected);
+  await until(() => queries.runningCount === 0, 'every query closed');
+});

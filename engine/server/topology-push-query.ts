@@ -10,7 +10,7 @@ import { type Serde, type TestOutputTopic, type Topology, TopologyTestDriver } f
 import type { KsqlEngine } from '../execution/engine.ts';
 import type { DataSource } from '../metastore/metastore.ts';
 import type { LogicalPlan } from '../planner/logical-plan.ts';
-import { buildTopology, windowSpecSerde } from '../planner/physical-plan.ts';
+import { buildTopology, type SinkSpec, windowSpecSerde } from '../planner/physical-plan.ts';
 import { type AnyKey, isWindowed } from '../planner/processors.ts';
 import { keySerde, valueSerde } from '../serde/formats.ts';
 import type { Row } from '../types/schema.ts';
@@ -19,7 +19,16 @@ import type { FeedSubscriber } from './source-feed.ts';
 import type { KafkaMessageLike } from './source-records.ts';
 import type { TransientQuery } from './transient-query.ts';
 
-const SINK_TOPIC = '__transient_sink';
+/** Where a transient query's topology writes (its driver's output topic; an explained SELECT never runs). */
+export const TRANSIENT_SINK: SinkSpec = {
+  topic: '__transient_sink',
+  keyFormat: 'JSON',
+  valueFormat: 'JSON',
+  keyOptions: {},
+  valueOptions: {},
+  timestampColumn: null,
+  timestampFormat: null,
+};
 
 const raw: Serde<Buffer> = {
   serialize: (_topic, value) => value,
@@ -48,22 +57,14 @@ export class TopologyPushQuery {
     });
     this.plan = query.plan as LogicalPlan;
     const plan = this.plan;
-    const topology: Topology = buildTopology(
-      plan,
-      {
-        topic: SINK_TOPIC,
-        keyFormat: 'JSON',
-        valueFormat: 'JSON',
-        keyOptions: {},
-        valueOptions: {},
-        timestampColumn: null,
-        timestampFormat: null,
-      },
-      { queryId: id, log: engine.processingLog, config: engine.config },
-    );
+    const topology: Topology = buildTopology(plan, TRANSIENT_SINK, {
+      queryId: id,
+      log: engine.processingLog,
+      config: engine.config,
+    });
     this.driver = new TopologyTestDriver(topology, { applicationId: id, config: engine.config });
     this.output = this.driver.createOutputTopic(
-      SINK_TOPIC,
+      TRANSIENT_SINK.topic,
       windowSpecSerde(keySerde('JSON', plan.schema.key), plan.window),
       valueSerde('JSON', plan.schema.value),
     );

@@ -51,6 +51,8 @@ export interface TransientQuery {
   readonly plan: LogicalPlan | null;
   readonly columnNames: readonly string[];
   readonly columnTypes: readonly string[];
+  /** The output columns' SQL types (EXPLAIN describes them). */
+  readonly columnSqlTypes: readonly SqlType[];
   /** Keeps a source row, or null to keep them all. */
   readonly where: ((row: Row) => boolean) | null;
   /** A source row -> the output row, values as the REST API writes them. */
@@ -128,6 +130,7 @@ export function planTransientQuery(engine: KsqlEngine, query: Query): TransientQ
     plan: null,
     columnNames: items.map((i) => i.name),
     columnTypes: types.map(formatType),
+    columnSqlTypes: types,
     where,
     project: projector(compiled, types),
     limit: query.limit,
@@ -169,6 +172,7 @@ function planTopologyQuery(engine: KsqlEngine, query: Query, items: readonly { n
     plan,
     columnNames: shown.map((c) => c.name),
     columnTypes: types.map(formatType),
+    columnSqlTypes: types,
     where: null,
     project: (row) =>
       shown.map((c, i) => {
@@ -186,7 +190,7 @@ function planTopologyQuery(engine: KsqlEngine, query: Query, items: readonly { n
  * (ksqlDB's own rule). When the plan asks for the key, it is added under a
  * hidden name and planned again.
  */
-function planWithKey(engine: KsqlEngine, query: Query): LogicalPlan {
+export function planWithKey(engine: KsqlEngine, query: Query): LogicalPlan {
   const options = { sinkName: 'TRANSIENT', config: engine.config };
   try {
     return analyzeQuery(query, engine.metastore, engine.functions, options);

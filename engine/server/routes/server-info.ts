@@ -1,5 +1,6 @@
 /** `GET /info`, `GET /healthcheck`, `GET /status`: what ksqlDB's clients and load balancers poll. */
 import type { FastifyPluginAsync } from 'fastify';
+import { ERROR_CODES, KsqlRequestError } from '../entities.ts';
 import { KSQL_VERSION, type KsqlServer } from '../ksql-server.ts';
 
 const infoReply = {
@@ -44,10 +45,21 @@ export const serverInfoRoutes: FastifyPluginAsync<{ server: KsqlServer }> = asyn
     return reply.code(health.isHealthy ? 200 : 503).send(health);
   });
 
-  // One node: every command has been executed when its request was answered.
+  // One node: every command has been executed when its request was answered; replayed ones as they went.
   app.get('/status', async () => ({
-    commandStatuses: {},
+    commandStatuses: server.commandStatuses(),
     ksqlServiceId: server.serviceId,
     commandTopic: server.commandTopic,
   }));
+
+  // ksqlDB's CommandStatus of one command, by the parts of its id (`stream/VOTES/create`).
+  app.get<{ Params: { type: string; entity: string; action: string } }>(
+    '/status/:type/:entity/:action',
+    async (request) => {
+      const { type, entity, action } = request.params;
+      const status = server.commandStatus(`${type}/${entity}/${action}`);
+      if (status === undefined) throw new KsqlRequestError(ERROR_CODES.notFound, 'Command not found');
+      return { status: status.status, message: status.message };
+    },
+  );
 };
