@@ -3,7 +3,9 @@
  * start (read_committed, so exactly what the materializing query committed)
  * into a map from key to row, kept in step as the query writes on. Lookups
  * by key read one entry; key ranges use a sorted index of the keys, rebuilt
- * when keys have come or gone since the last range query.
+ * when keys have come or gone since the last range query; equality on a
+ * value column uses an index of that column, built by the first query that
+ * asks and kept up to date from then on.
  */
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource } from '../metastore/metastore.ts';
@@ -21,6 +23,8 @@ export class MaterializedView {
   private readonly decode: SourceDecoder;
   /** Keys sorted by their first column, for ranges; null when keys changed since it was built. */
   private sorted: Entry[] | null = null;
+  /** Per indexed value column: value -> the key ids of the rows holding it. */
+  private readonly valueIndexes = new Map<string, Map<unknown, Set<string>>>();
 
   constructor(readonly source: DataSource) {
     this.decode = sourceDecoder(source);
@@ -35,16 +39,18 @@ export class MaterializedView {
     for (const message of messages) {
       const record = this.decode(partition, message);
       if (record === null) continue;
+      const existing = this.entries.get(record.id);
+      if (existing !== undefined) this.unindex(record.id, existing.row);
       if (record.row === null) {
         if (this.entries.delete(record.id)) this.sorted = null;
         continue;
       }
-      const existing = this.entries.get(record.id);
       if (existing !== undefined) existing.row = record.row;
       else {
         this.entries.set(record.id, { keyValues: record.keyValues, row: record.row });
         this.sorted = null;
       }
+      this.index(record.id, record.row);
     }
   }
 
@@ -66,7 +72,7 @@ export class MaterializedView {
       }
       return;
     }
-    const sorted = this.index();
+    const sorted = this.sortedByKey();
     let i = lookup.low === null ? 0 : lowerBound(sorted, lookup.low);
     if (lookup.low !== null && !lookup.lowInclusive) {
       while (i < sorted.length && compareKeys((sorted[i] as Entry).keyValues[0], lookup.low) === 0) i++;
@@ -81,12 +87,46 @@ export class MaterializedView {
     }
   }
 
-  private index(): Entry[] {
+  /** The rows whose `column` holds one of `values` (an equality index on that column). */
+  *rowsWithValues(column: string, values: readonly unknown[]): Iterable<Row> {
+    let index = this.valueIndexes.get(column);
+    if (index === undefined) {
+      index = new Map();
+      this.valueIndexes.set(column, index);
+      for (const [id, entry] of this.entries) addTo(index, entry.row[column], id);
+    }
+    for (const value of new Set(values)) {
+      for (const id of index.get(value) ?? []) {
+        const row = this.entries.get(id)?.row;
+        if (row !== undefined) yield row;
+      }
+    }
+  }
+
+  private index(id: string, row: Row): void {
+    for (const [column, index] of this.valueIndexes) addTo(index, row[column], id);
+  }
+
+  private unindex(id: string, row: Row): void {
+    for (const [column, index] of this.valueIndexes) {
+      const ids = index.get(row[column]);
+      ids?.delete(id);
+      if (ids?.size === 0) index.delete(row[column]);
+    }
+  }
+
+  private sortedByKey(): Entry[] {
     if (this.sorted === null) {
       this.sorted = [...this.entries.values()].sort((a, b) => compareKeys(a.keyValues[0], b.keyValues[0]));
     }
     return this.sorted;
   }
+}
+
+function addTo(index: Map<unknown, Set<string>>, value: unknown, id: string): void {
+  const ids = index.get(value);
+  if (ids === undefined) index.set(value, new Set([id]));
+  else ids.add(id);
 }
 
 function lowerBound(sorted: readonly Entry[], value: unknown): number {

@@ -534,3 +534,32 @@ test('50 concurrent push subscribers on one stream each receive every row, in or
   for (const s of streams) assert.deepEqual(s.lines().slice(1), expected);
   await until(() => queries.runningCount === 0, 'every query closed');
 });
+
+test('pull queries pinning a value column read its index, which follows every update', async () => {
+  await ksql(
+    'CREATE TABLE voter_choice AS SELECT voter_id, LATEST_BY_OFFSET(candidate) AS candidate FROM votes GROUP BY voter_id;',
+  );
+  const voters = async (sql: string) => (await pull(sql)).rows.map((r) => r[0]).sort();
+  await until(
+    async () => (await voters("SELECT voter_id FROM voter_choice WHERE candidate = 'alice';")).length === 2,
+    "alice's voters",
+  );
+  assert.deepEqual(await voters("SELECT voter_id FROM voter_choice WHERE candidate = 'alice';"), ['v1', 'v3']);
+  // v1 changes their mind: the index moves the row from alice to bob.
+  await vote('v1', 'bob');
+  await until(
+    async () => (await voters("SELECT voter_id FROM voter_choice WHERE candidate = 'alice';")).length === 1,
+    'v1 moved',
+  );
+  assert.deepEqual(await voters("SELECT voter_id FROM voter_choice WHERE candidate = 'alice';"), ['v3']);
+  // (Other tests' voters are not v-something.)
+  assert.deepEqual(
+    await voters("SELECT voter_id FROM voter_choice WHERE candidate IN ('bob', 'zed') AND voter_id LIKE 'v%';"),
+    ['v1', 'v2'],
+  );
+  // The rest of the WHERE clause still filters the rows the index found.
+  assert.deepEqual(await voters("SELECT voter_id FROM voter_choice WHERE candidate = 'bob' AND voter_id LIKE 'v%2';"), [
+    'v2',
+  ]);
+  assert.deepEqual(await voters("SELECT voter_id FROM voter_choice WHERE candidate = 'nobody';"), []);
+});

@@ -62,6 +62,17 @@ export interface TransientQuery {
   readonly lookup: KeyLookup | null;
   /** Whether the WHERE clause says more than the lookup (null when it says nothing). */
   readonly filterBeyondLookup: boolean;
+  /**
+   * Pull queries without a key lookup: a value column the WHERE clause pins
+   * to constants (`COL = x`, `COL IN (x, y)`), read through the view's index
+   * of that column instead of a scan; the whole WHERE still filters.
+   */
+  readonly valueLookup: ValueLookup | null;
+}
+
+export interface ValueLookup {
+  readonly column: string;
+  readonly values: readonly unknown[];
 }
 
 const DISALLOWED_IN_PULL = new Set(['ROWPARTITION', 'ROWOFFSET']);
@@ -124,6 +135,8 @@ export function planTransientQuery(engine: KsqlEngine, query: Query): TransientQ
   }
 
   const lookup = pull && query.where !== null ? keyLookup(engine, source, ref.alias, query.where) : null;
+  const valueLookup =
+    pull && query.where !== null && lookup === null ? valueColumnLookup(engine, source, ref.alias, query.where) : null;
   return {
     pull,
     source,
@@ -136,6 +149,7 @@ export function planTransientQuery(engine: KsqlEngine, query: Query): TransientQ
     limit: query.limit,
     lookup: lookup?.lookup ?? null,
     filterBeyondLookup: query.where !== null && (lookup === null || !lookup.complete),
+    valueLookup,
   };
 }
 
@@ -181,6 +195,7 @@ function planTopologyQuery(engine: KsqlEngine, query: Query, items: readonly { n
       }),
     limit: query.limit,
     lookup: null,
+    valueLookup: null,
     filterBeyondLookup: false,
   };
 }
@@ -305,17 +320,7 @@ function keyLookup(
       ? e.name
       : null;
   const typeOf = (name: string): SqlType => (keys.find((k) => k.name === name) as { type: SqlType }).type;
-  const constant = (e: Expr, type: SqlType): { value: unknown } | null => {
-    if (columnsOf(e).length > 0) return null;
-    try {
-      const c = compileExpression(e, noColumns, engine.functions);
-      const value = c.evaluate({});
-      if (value === null || value === undefined) return null;
-      return { value: typesEqual(c.type, type) ? value : castValue(value, c.type, type) };
-    } catch {
-      return null;
-    }
-  };
+  const constant = (e: Expr, type: SqlType) => constantOf(engine, e, type);
   let complete = true;
   const intersect = (b: Bounds, values: unknown[]) => {
     b.eq = b.eq === null ? values : b.eq.filter((v) => values.some((w) => w === v));
@@ -384,6 +389,46 @@ function keyLookup(
     };
   }
   return null;
+}
+
+/** Types whose values are equal exactly when they are the same JavaScript primitive (index keys). */
+const INDEXABLE = new Set(['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'STRING', 'DATE', 'TIME', 'TIMESTAMP']);
+
+/** The first top-level AND term that pins a value column to constants (see TransientQuery.valueLookup). */
+function valueColumnLookup(engine: KsqlEngine, source: DataSource, alias: string, where: Expr): ValueLookup | null {
+  if (source.window !== null) return null;
+  const column = (e: Expr) =>
+    e.kind === 'column' && (e.source === null || e.source === alias || e.source === source.name)
+      ? source.schema.value.find((c) => c.name === e.name && !c.header && INDEXABLE.has(c.type.base))
+      : undefined;
+  const constant = (e: Expr, type: SqlType) => constantOf(engine, e, type);
+  for (const term of conjuncts(where)) {
+    if (term.kind === 'comparison' && term.op === '=') {
+      const [col, other] = column(term.left) ? [column(term.left), term.right] : [column(term.right), term.left];
+      const c = col === undefined ? null : constant(other, col.type);
+      if (col !== undefined && c !== null) return { column: col.name, values: [c.value] };
+    } else if (term.kind === 'in' && !term.negated) {
+      const col = column(term.operand);
+      const values = col === undefined ? [] : term.list.map((e) => constant(e, col.type));
+      if (col !== undefined && values.every((v) => v !== null)) {
+        return { column: col.name, values: values.map((v) => (v as { value: unknown }).value) };
+      }
+    }
+  }
+  return null;
+}
+
+/** A constant expression's value as `type`; null when it reads a column, fails or is null. */
+function constantOf(engine: KsqlEngine, e: Expr, type: SqlType): { value: unknown } | null {
+  if (columnsOf(e).length > 0) return null;
+  try {
+    const c = compileExpression(e, noColumns, engine.functions);
+    const value = c.evaluate({});
+    if (value === null || value === undefined) return null;
+    return { value: typesEqual(c.type, type) ? value : castValue(value, c.type, type) };
+  } catch {
+    return null;
+  }
 }
 
 const noColumns = {
