@@ -375,6 +375,12 @@ export class KafkaStreams {
     for (const [name, id] of missing) {
       const sub = subtopologies.find((s) => s.id === id.subtopology);
       if (sub === undefined) throw new StreamsError(`task ${name}: no sub-topology ${id.subtopology}`);
+      // Asked before the task opens its stores, so that a failure leaves nothing open.
+      const topics = plan.layout.subtopologies.find((s) => s.id === id.subtopology)?.sourceTopics ?? [];
+      const group = await this.partitionGroup(topics, id.partition).catch((error: Error) => {
+        for (const { task } of created) task.close();
+        throw error;
+      });
       // No checkpoints: the changelog is the state, so a task's folder starts empty.
       if (this.stateDir !== null)
         fs.rmSync(path.join(this.stateDir, this.config.applicationId, name), { recursive: true, force: true });
@@ -404,12 +410,10 @@ export class KafkaStreams {
         if (topic !== undefined)
           targets.push({ topic, partition: id.partition, apply: (records) => task.restore(store, records) });
       }
-      const topics = plan.layout.subtopologies.find((s) => s.id === id.subtopology)?.sourceTopics ?? [];
-      const group = await this.partitionGroup(topics, id.partition);
       created.push({ id, task, group, committed: group.committableOffsets() });
     }
-    await heartbeat();
     try {
+      await heartbeat();
       this.restored += await restoreChangelogs(this.kafka, this.admin as Admin, targets, {
         applicationId: this.config.applicationId,
         maxWaitTimeMs: this.config.maxWaitTimeMs,
