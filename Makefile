@@ -40,8 +40,9 @@ reset: ## stop the stack and wipe its data
 test: setup ## run every test (fails when none ran)
 	@node --import tsx scripts/run-tests.ts $(TESTS)
 
-e2e: setup ## long end-to-end checks outside make test: the stream-table race reproduction
+e2e: setup ## long end-to-end checks outside make test: the stream-table race reproduction, the fault test (~10 min)
 	@node --import tsx --test topology/runtime/partition-order-race.e2e.ts
+	@node --import tsx --test test/faults.e2e.ts
 
 conformance: ## run ksqlDB's query-validation tests through the engine (FILES=... for some)
 	@$(TALLY) conformance $(FILES)

@@ -134,6 +134,43 @@ describe('Supervisor', () => {
     await supervisor.stop();
   });
 
+  it('tries again when a restart is not ready in time, as it would after another death', async () => {
+    const { supervisor } = newSupervisor();
+    const port = await freePort();
+    const starts = path.join(temporaryDir(), 'starts');
+    // Greets at once, except on its second start (the first restart), which is slower than startTimeoutMs.
+    const script = `
+      const fs = require('fs');
+      fs.appendFileSync(${JSON.stringify(starts)}, 'x');
+      const delay = fs.readFileSync(${JSON.stringify(starts)}, 'utf8').length === 2 ? 60000 : 0;
+      let ready = false;
+      require('net').createServer((s) => (ready ? s.end('hello\\n') : s.destroy())).listen(${port}, '127.0.0.1');
+      setTimeout(() => { ready = true; }, delay);`;
+    await supervisor.start([
+      {
+        name: 'slow-restart',
+        address: `127.0.0.1:${port}`,
+        port,
+        process: () => ({ command: process.execPath, args: ['-e', script] }),
+        ready: () => answers(port),
+        stopTimeoutMs: 1000,
+        startTimeoutMs: 1500,
+      },
+    ]);
+    const firstPid = supervisor.statuses()[0]?.pid;
+    assert.ok(firstPid);
+    process.kill(firstPid, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while (fs.readFileSync(starts, 'utf8').length < 3 || supervisor.statuses()[0]?.state !== 'ready') {
+      assert.notEqual(supervisor.statuses()[0]?.state, 'failed', JSON.stringify(supervisor.statuses()));
+      assert.ok(Date.now() < deadline, `not restarted: ${JSON.stringify(supervisor.statuses())}`);
+      await sleep(50);
+    }
+    assert.equal(supervisor.statuses()[0]?.restarts, 2);
+    assert.equal(await answers(port), true);
+    await supervisor.stop();
+  });
+
   it('kills a service that ignores the stop signal after its stop timeout', async () => {
     const { supervisor } = newSupervisor();
     const port = await freePort();

@@ -171,7 +171,11 @@ export class Supervisor {
     try {
       if ((await this.startOne(running)) === 'ready') this.setState(running, 'ready');
     } catch (error) {
-      this.setState(running, 'failed', error instanceof Error ? error.message : String(error));
+      const reason = error instanceof Error ? error.message : String(error);
+      // A restart that did not become ready (too slow, or dead again) is another death: retried
+      // within the same budget of restarts, since what failed once after being ready may pass again.
+      if (running.child && !this.stopping) return this.onUnexpectedExit(running, running.child, reason);
+      this.setState(running, 'failed', reason);
     }
   }
 

@@ -358,7 +358,12 @@ export class PartitionLog {
 
   /**
    * Aborted transactions overlapping [fromOffset, upperBoundOffset), for a
-   * read_committed fetch starting at fromOffset.
+   * read_committed fetch starting at fromOffset, by first offset. The index
+   * holds them in abort order, which Kafka returns as is and the Java client
+   * sorts; kafkajs walks the list in order, stepping into the head's
+   * transaction when a record reaches its first offset, so in abort order it
+   * lets through the records of a transaction that began before an earlier
+   * aborted one (concurrent transactions aborted together after a restart).
    */
   abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[] {
     this.ensureOpen();
@@ -370,7 +375,7 @@ export class PartitionLog {
         if (txn.lastOffset >= fromOffset && txn.firstOffset < upperBoundOffset) found.push(txn);
       }
     }
-    return found;
+    return found.sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
   // ---- deletion and cleanup ------------------------------------------------

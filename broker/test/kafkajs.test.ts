@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CompressionTypes } from 'kafkajs';
 import { startTestBroker } from '../../test/support/broker.ts';
+import { until } from '../../test/support/index.ts';
 import { kafkajs, kcatRead } from './clients.ts';
 
 describe('the broker with kafkajs', async () => {
@@ -155,5 +156,55 @@ describe('the broker with kafkajs', async () => {
       readUncommitted.map((m) => m.payload),
       ['committed-1', 'committed-2', 'aborted-1', 'committed-3'],
     );
+  });
+
+  it('hides from a kafkajs read_committed consumer transactions aborted in another order than they began', async () => {
+    // As after a broker restart, when the coordinator aborts every open transaction: kafkajs expects the
+    // fetch's aborted transactions by first offset, and let records through when they came in abort order.
+    const topic = 'aborted-out-of-order';
+    const producers = await Promise.all(
+      ['a', 'b', 'c', 'done'].map(async (id) => {
+        const producer = kafka.producer({
+          transactionalId: `tally-test-${id}`,
+          maxInFlightRequests: 1,
+          idempotent: true,
+        });
+        await producer.connect();
+        return producer;
+      }),
+    );
+    const [a, b, c, done] = producers as [
+      (typeof producers)[0],
+      (typeof producers)[0],
+      (typeof producers)[0],
+      (typeof producers)[0],
+    ];
+    const open = [];
+    for (const [producer, value] of [
+      [a, 'aborted-a'],
+      [b, 'aborted-b'],
+      [c, 'aborted-c'],
+    ] as const) {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic, messages: [{ value }] });
+      open.push(transaction);
+    }
+    for (const i of [2, 0, 1]) await open[i]!.abort();
+    const last = await done.transaction();
+    await last.send({ topic, messages: [{ value: 'committed' }] });
+    await last.commit();
+    for (const producer of producers) await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId: 'tally-test-aborted-order', maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      const seen: string[] = [];
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? '') });
+      await until(() => seen.includes('committed'), 'the committed record', 20_000);
+      assert.deepEqual(seen, ['committed']);
+    } finally {
+      await consumer.disconnect();
+    }
   });
 });

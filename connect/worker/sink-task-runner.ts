@@ -47,16 +47,23 @@ export class SinkTaskRunner {
       // A worker killed without leaving holds its partitions until this expires.
       sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
-      // A crashed consumer is a failed task (restarted through the REST API), not a silent restart.
+      // kafkajs asks here only about Kafka errors (the task's own fail it in eachBatch). Like Connect's
+      // consumer, which retries a broker that went away for ever, the task restarts its consumer, which
+      // rejoins the group and resumes from the committed offsets.
       retry: {
         retries: 5,
         restartOnFailure: async (error) => {
-          this.fail(error);
-          return false;
+          if (this.failed) return false;
+          this.options.logger.warn({ err: error }, 'Kafka consumer crashed; restarting it');
+          return true;
         },
       },
     });
     this.consumer = consumer;
+    // A crash kafkajs does not restart from (an error it deems permanent) would leave a RUNNING task that reads nothing.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.fail(payload.error);
+    });
     await consumer.connect();
     const topics: (string | RegExp)[] = this.options.topicsRegex
       ? [this.options.topicsRegex]

@@ -1,0 +1,60 @@
+/**
+ * A broker that goes away for longer than kafkajs retries (a kill -9 and a
+ * restart in the stack): Connect's consumers retry a missing broker for ever,
+ * so a sink task must stay RUNNING and go on from its committed offsets
+ * once the broker is back, not end FAILED waiting for a REST restart.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually, startConnectHarness } from '../test/harness.ts';
+
+const h = await startConnectHarness();
+const rowSchema = {
+  type: 'record',
+  name: 'Row',
+  fields: [
+    { name: 'id', type: 'int' },
+    { name: 'n', type: 'long' },
+  ],
+};
+
+describe('Connect worker, broker outage', () => {
+  test('the broker stopped for 20 s and restarted: the task stays RUNNING and sinks what comes after', async () => {
+    const topic = 'broker-outage';
+    const value = h.avro(topic, rowSchema);
+    const send = async (from: number, to: number) => {
+      const messages = [];
+      for (let id = from; id < to; id++) messages.push({ value: await value.serialize({ id, n: id * 3 }) });
+      await h.producer.send({ topic, messages });
+    };
+    const rows = async () => Number((await h.sql('SELECT count(*)::int AS c FROM broker_outage'))[0]?.c ?? 0);
+    const config = {
+      ...h.jdbc,
+      topics: topic,
+      'table.name.format': 'broker_outage',
+      'auto.create': 'true',
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_value',
+      'pk.fields': 'id',
+    };
+    assert.equal((await h.http('POST', '/connectors', { name: 'broker-outage', config })).status, 201);
+    await send(0, 500);
+    await eventually(async () => (await rows().catch(() => 0)) === 500, 'the first 500 rows');
+
+    // Down for longer than the consumer's retries (about 10 s), as a broker replaying its log is.
+    await h.broker.stop();
+    await sleep(20_000);
+    await h.broker.startAgain();
+
+    await eventually(async () => {
+      await send(500, 1000);
+      return true;
+    }, 'the producer reaching the restarted broker');
+    await eventually(async () => (await rows()) === 1000, 'the rows sent after the restart', 90_000);
+    const rightValues = await h.sql('SELECT count(*)::int AS c FROM broker_outage WHERE n = id * 3');
+    assert.equal(rightValues[0]?.c, 1000);
+    const status = await h.http('GET', '/connectors/broker-outage/status');
+    assert.equal(status.body.tasks[0].state, 'RUNNING', JSON.stringify(status.body));
+  });
+});
