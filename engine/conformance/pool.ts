@@ -14,16 +14,21 @@ export interface PoolOptions {
   readonly timeoutMs?: number;
   readonly workers?: number;
   readonly onResult?: (result: CaseResult) => void;
+  /** The module each worker loads (default worker.ts, the QTT runner; rqtt-worker.ts runs RQTT cases). */
+  readonly workerModule?: URL;
 }
+
+/** What the pool needs of a run: where to find it, and its name for results. */
+export type PoolRun = Pick<QttRun, 'file' | 'index' | 'format' | 'name'>;
 
 /**
  * Worker threads do not inherit tsx's loader hooks, so each worker first
  * registers tsx, then loads worker.ts.
  */
-function workerBootstrap(): string {
+function workerBootstrap(module: URL): string {
   // Resolved when a pool starts, not at import, so that importing the engine never depends on it.
   const tsx = import.meta.resolve('tsx/esm/api');
-  const worker = new URL('./worker.ts', import.meta.url).href;
+  const worker = module.href;
   return `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}); });`;
 }
 
@@ -34,13 +39,13 @@ export interface WorkerRequest {
   readonly format: string | null;
 }
 
-export async function runInPool(runs: readonly QttRun[], options: PoolOptions = {}): Promise<CaseResult[]> {
+export async function runInPool(runs: readonly PoolRun[], options: PoolOptions = {}): Promise<CaseResult[]> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const size = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), runs.length));
   const results: CaseResult[] = new Array(runs.length);
   let next = 0;
 
-  const bootstrap = workerBootstrap();
+  const bootstrap = workerBootstrap(options.workerModule ?? new URL('./worker.ts', import.meta.url));
   const spawn = () => new Worker(bootstrap, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
 
   const lane = async (): Promise<void> => {
@@ -48,7 +53,7 @@ export async function runInPool(runs: readonly QttRun[], options: PoolOptions = 
     try {
       while (next < runs.length) {
         const id = next++;
-        const run = runs[id] as QttRun;
+        const run = runs[id] as PoolRun;
         const base = { file: run.file, name: run.name, format: run.format };
         const result = await new Promise<CaseResult>((resolve) => {
           const timer = setTimeout(() => {

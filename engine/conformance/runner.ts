@@ -22,7 +22,13 @@ import { describeDifference } from './compare.ts';
 import type { QttRecord, QttRun, QttTopic } from './qtt.ts';
 import { keyBytes, readKey, readValue, valueBytes } from './test-records.ts';
 
-export type FailureCategory = 'unsupported feature' | 'wrong output' | 'wrong error' | 'crash' | 'timeout';
+export type FailureCategory =
+  | 'unsupported feature'
+  | 'wrong output'
+  | 'wrong response'
+  | 'wrong error'
+  | 'crash'
+  | 'timeout';
 
 export interface CaseResult {
   readonly file: string;
@@ -190,7 +196,7 @@ function runCaseOrThrow(run: QttRun): CaseResult {
 const SCHEMA_TYPES: Record<string, SchemaType> = { AVRO: 'AVRO', JSON_SR: 'JSON', PROTOBUF: 'PROTOBUF' };
 
 /** The schemas a case's `topics` declare, registered under `<topic>-key` / `<topic>-value` before the statements run. */
-function registerTopicSchemas(engine: KsqlEngine, topics: readonly QttTopic[]): void {
+export function registerTopicSchemas(engine: KsqlEngine, topics: readonly QttTopic[]): void {
   for (const t of topics) {
     for (const side of ['key', 'value'] as const) {
       const schema = side === 'key' ? t.keySchema : t.valueSchema;
@@ -215,12 +221,12 @@ function show(source: DataSource, r: ActualRecord): string {
 }
 
 /** The source whose topic this is, preferring one a query writes (the sink) over a declared one. */
-function sinkFor(engine: KsqlEngine, topic: string): DataSource | undefined {
+export function sinkFor(engine: KsqlEngine, topic: string): DataSource | undefined {
   const sources = engine.metastore.allSources().filter((s) => s.topic === topic);
   return sources.find((s) => !s.declared) ?? sources[0];
 }
 
-function sourceFor(engine: KsqlEngine, topic: string): DataSource | undefined {
+export function sourceFor(engine: KsqlEngine, topic: string): DataSource | undefined {
   const sources = engine.metastore.allSources().filter((s) => s.topic === topic);
   return sources.find((s) => s.declared) ?? sources[0];
 }

@@ -100,8 +100,13 @@ export async function streamedQuery(
 }
 
 /** ksqlDB's schema text: `` `ID` STRING KEY, `N` BIGINT ``. */
+/** ksqlDB marks key columns (and a windowed table's bounds) KEY in pull queries' headers only. */
 function schemaText(query: TransientQuery): string {
-  const keys = new Set(query.source.schema.key.map((c) => c.name));
+  const keys = new Set<string>();
+  if (query.pull) {
+    for (const c of query.source.schema.key) keys.add(c.name);
+    if (query.source.window !== null) keys.add('WINDOWSTART').add('WINDOWEND');
+  }
   return query.columnNames
     .map((name, i) => `\`${name}\` ${query.columnTypes[i]}${keys.has(name) ? ' KEY' : ''}`)
     .join(', ');
