@@ -3,7 +3,11 @@
  * that converts each fetched batch, hands it to the task, and commits the
  * offsets only after the task returned (the rows are committed in
  * PostgreSQL). A record the converters cannot read goes to the dead letter
- * queue when errors.tolerance=all, else fails the task.
+ * queue when errors.tolerance=all, else fails the task. With topics.regex,
+ * the matching topics are listed again every `topicRefreshMs` (Kafka's
+ * metadata.max.age.ms, 5 minutes): a new one restarts the consumer on the
+ * new list, as Connect's consumer picks new topics up at its next metadata
+ * refresh.
  */
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../logging/index.ts';
@@ -30,11 +34,16 @@ export interface SinkTaskRunnerOptions {
   logger: Logger;
   /** Called once when the task stops on an error it cannot get past. */
   onFailure: (error: Error) => void;
+  /** How often topics.regex is matched again (default 300,000 ms). */
+  topicRefreshMs?: number;
 }
+
+const TOPIC_REFRESH_MS = 300_000;
 
 export class SinkTaskRunner {
   private consumer: Consumer | undefined;
   private failed = false;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SinkTaskRunnerOptions) {}
 
@@ -65,11 +74,10 @@ export class SinkTaskRunner {
       if (!payload.restart) this.fail(payload.error);
     });
     await consumer.connect();
-    const topics: (string | RegExp)[] = this.options.topicsRegex
-      ? [this.options.topicsRegex]
-      : (this.options.topics ?? []);
+    const topics = this.options.topicsRegex ? await this.matchingTopics(this.options.topicsRegex) : this.options.topics;
     // Connect's sink consumers start at the earliest offset when the group has none.
-    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.subscribe({ topics: topics ?? [], fromBeginning: true });
+    if (this.options.topicsRegex) this.watchForNewTopics(this.options.topicsRegex, new Set(topics));
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
@@ -79,7 +87,8 @@ export class SinkTaskRunner {
         try {
           const records = await this.convert(batch.topic, batch.partition, batch.messages);
           await this.options.task.put(records, heartbeat);
-          const next = Number(batch.messages[batch.messages.length - 1]!.offset) + 1;
+          // Past the batch's last offset, a transaction marker included (else the group's lag stays at 1).
+          const next = Number(batch.lastOffset()) + 1;
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(next) }]);
           this.options.deadLetterQueue?.forget();
         } catch (error) {
@@ -91,9 +100,35 @@ export class SinkTaskRunner {
     });
   }
 
+  private async matchingTopics(regex: RegExp): Promise<string[]> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.listTopics()).filter((topic) => regex.test(topic)).sort();
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private watchForNewTopics(regex: RegExp, subscribed: ReadonlySet<string>): void {
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = setInterval(() => {
+      void (async () => {
+        const now = await this.matchingTopics(regex);
+        if (this.failed || now.every((topic) => subscribed.has(topic))) return;
+        clearInterval(this.refreshTimer);
+        this.options.logger.info({ topics: now }, 'new topics match topics.regex; resubscribing');
+        await this.consumer?.disconnect();
+        if (!this.failed) await this.start();
+      })().catch((error: Error) => this.options.logger.warn({ err: error }, 'cannot match topics.regex again'));
+    }, this.options.topicRefreshMs ?? TOPIC_REFRESH_MS);
+    this.refreshTimer.unref();
+  }
+
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
+    clearInterval(this.refreshTimer);
     this.options.logger.error({ err: error }, 'task failed');
     this.options.onFailure(error);
     // Stop outside eachBatch: stopping from inside it waits for itself.
@@ -145,6 +180,7 @@ export class SinkTaskRunner {
 
   async stop(): Promise<void> {
     this.failed = true;
+    clearInterval(this.refreshTimer);
     await this.consumer?.disconnect().catch(() => undefined);
     await this.options.task.stop();
   }

@@ -353,6 +353,10 @@ export class ConnectWorker {
       kafka: this.kafka,
       ...(topics && { topics }),
       ...(topicsRegex && { topicsRegex }),
+      // The connector's consumer override, as Connect allows (connector.client.config.override.policy=All).
+      ...(config['consumer.override.metadata.max.age.ms'] !== undefined && {
+        topicRefreshMs: Number(config['consumer.override.metadata.max.age.ms']),
+      }),
       keyConverter: createConverter(config, this.options.converterDefaults, true),
       valueConverter: createConverter(config, this.options.converterDefaults, false),
       task: sinkTask,
