@@ -12,6 +12,16 @@ import { startSchemaRegistry } from '../schema-registry/server.ts';
 import { RegistrySerializer } from '../serde/index.ts';
 import { startConnectWorker } from '../worker/server.ts';
 
+/** The Avro value the worker tests write: an id and a count. */
+export const ROW_SCHEMA = {
+  type: 'record',
+  name: 'Row',
+  fields: [
+    { name: 'id', type: 'int' },
+    { name: 'n', type: 'long' },
+  ],
+};
+
 export async function startConnectHarness() {
   // node:test runs after() hooks in the order they were registered: this one, registered before the broker's and
   // PostgreSQL's, stops the clients and the worker while the broker is still up (no ECONNREFUSED retries at exit).

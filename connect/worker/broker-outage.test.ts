@@ -7,17 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventually, startConnectHarness } from '../test/harness.ts';
+import { eventually, ROW_SCHEMA as rowSchema, startConnectHarness } from '../test/harness.ts';
 
 const h = await startConnectHarness();
-const rowSchema = {
-  type: 'record',
-  name: 'Row',
-  fields: [
-    { name: 'id', type: 'int' },
-    { name: 'n', type: 'long' },
-  ],
-};
 
 describe('Connect worker, broker outage', () => {
   test('the broker stopped for 20 s and restarted: the task stays RUNNING and sinks what comes after', async () => {

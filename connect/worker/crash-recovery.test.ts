@@ -4,17 +4,9 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { PROJECT_ROOT } from '../../config/index.ts';
 import { freePort, temporaryDir } from '../../test/support/index.ts';
-import { eventually, startConnectHarness } from '../test/harness.ts';
+import { eventually, ROW_SCHEMA as rowSchema, startConnectHarness } from '../test/harness.ts';
 
 const h = await startConnectHarness();
-const rowSchema = {
-  type: 'record',
-  name: 'Row',
-  fields: [
-    { name: 'id', type: 'int' },
-    { name: 'n', type: 'long' },
-  ],
-};
 
 describe('Connect worker crash recovery', () => {
   test('kill -9 of the worker mid-stream, then a restart: the table equals the topic’s last values', async () => {

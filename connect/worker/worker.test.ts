@@ -3,18 +3,10 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testLogger } from '../../test/support/index.ts';
 import { startTestPostgres } from '../../test/support/postgres.ts';
-import { eventually, startConnectHarness } from '../test/harness.ts';
+import { eventually, ROW_SCHEMA as rowSchema, startConnectHarness } from '../test/harness.ts';
 import { type ConnectWorkerServer, startConnectWorker } from './server.ts';
 
 const h = await startConnectHarness();
-const rowSchema = {
-  type: 'record',
-  name: 'Row',
-  fields: [
-    { name: 'id', type: 'int' },
-    { name: 'n', type: 'long' },
-  ],
-};
 
 describe('Connect worker', () => {
   test('REST API: plugins, create (409 twice), get, config put, status, pause, resume, restart, list, delete', async () => {
