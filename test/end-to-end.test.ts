@@ -18,14 +18,13 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../config/index.ts';
 import type { ElectionTruth } from '../producers/truth.ts';
 import { isAlive, readRunState } from '../stack/run-state.ts';
 import { formatNumber } from '../web/views/format.ts';
-import { differencesFromTruth } from './support/election-check.ts';
+import { untilEqualToTruth } from './support/election-check.ts';
 import { temporaryDir } from './support/index.ts';
 import { ownStackEnv } from './support/stack-env.ts';
 
@@ -57,13 +56,7 @@ test('a seeded election of 150,000 votes through the embedded stack equals its g
 
   const db = new pg.Pool({ connectionString: `postgres://tally:tally@127.0.0.1:${ports.TALLY_POSTGRES_PORT}/tally` });
   try {
-    const deadline = Date.now() + SETTLE_MS;
-    let differences = await differencesFromTruth(db, truth);
-    while (differences.length > 0) {
-      assert.ok(Date.now() < deadline, `still differing from the ground truth:\n${differences.join('\n')}`);
-      await sleep(5_000);
-      differences = await differencesFromTruth(db, truth);
-    }
+    await untilEqualToTruth(db, truth, SETTLE_MS);
   } finally {
     await db.end();
   }

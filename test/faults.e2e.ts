@@ -37,7 +37,7 @@ import type { ElectionTruth } from '../producers/truth.ts';
 import { isAlive, readRunState } from '../stack/run-state.ts';
 import type { ServiceStatus } from '../stack/service.ts';
 import { formatNumber } from '../web/views/format.ts';
-import { differencesFromTruth } from './support/election-check.ts';
+import { untilEqualToTruth } from './support/election-check.ts';
 import { makeTemporaryDir, removeDir, until } from './support/index.ts';
 import { ownStackEnv } from './support/stack-env.ts';
 
@@ -112,17 +112,12 @@ test('an election survives kill -9 of the broker, ksqlDB, Connect and the dashbo
   // 1. Nothing lost, nothing counted twice.
   const db = new pg.Pool({ connectionString: `postgres://tally:tally@127.0.0.1:${ports.TALLY_POSTGRES_PORT}/tally` });
   try {
-    const deadline = Date.now() + SETTLE_MS;
-    let differences = await differencesFromTruth(db, truth);
-    while (differences.length > 0) {
-      assert.ok(
-        Date.now() < deadline,
-        `still differing from the ground truth after ${elapsed()}:\n${differences.join('\n')}\n` +
-          `run state: ${JSON.stringify(readRunState(runDir)?.services.map(brief))}`,
-      );
-      await sleep(5_000);
-      differences = await differencesFromTruth(db, truth);
-    }
+    await untilEqualToTruth(
+      db,
+      truth,
+      SETTLE_MS,
+      () => ` after ${elapsed()} (run state: ${JSON.stringify(readRunState(runDir)?.services.map(brief))})`,
+    );
     t.diagnostic(`every metric equals the ground truth at ${elapsed()}`);
   } finally {
     await db.end();

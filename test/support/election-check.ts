@@ -140,6 +140,27 @@ function sparse(counts: Counts): Counts {
 }
 
 /** Where two JSON-like values differ (a few keys at most), or null when they are equal. */
+/**
+ * Polls until every table equals the truth; fails after `timeoutMs` with the
+ * differences left, and whatever `context` adds (what the stack was doing).
+ */
+export async function untilEqualToTruth(
+  db: Queryable,
+  truth: ElectionTruth,
+  timeoutMs: number,
+  context: () => string = () => '',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let differences = await differencesFromTruth(db, truth);
+  while (differences.length > 0) {
+    if (Date.now() >= deadline) {
+      throw new Error(`still differing from the ground truth${context()}:\n${differences.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    differences = await differencesFromTruth(db, truth);
+  }
+}
+
 export function describeDifference(actual: unknown, expected: unknown, path = ''): string | null {
   if (JSON.stringify(actual) === JSON.stringify(expected)) return null;
   if (isRecord(actual) && isRecord(expected)) {
