@@ -1,7 +1,8 @@
 /**
  * Ten grouped aggregations over one stream of votes, compiled by the engine
  * from ksqlDB SQL and run through the test driver (KsqlPipelineDriver: one
- * driver per query, the record cache at its default), beside a plain loop
+ * driver per query, the record cache at its default; the queries share the
+ * decoding of each vote, as on the server), beside a plain loop
  * in the same run that parses the same JSON and updates ten Maps. Figures
  * are vote records per second into all ten tables.
  *

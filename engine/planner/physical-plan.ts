@@ -34,6 +34,7 @@ import type { WindowSpec } from '../parser/ast.ts';
 import type { ProcessingLogger } from '../processing-log/processing-log.ts';
 import { type FormatName, type FormatOptions, keySerde, valueSerde } from '../serde/formats.ts';
 import { internalKeySerde, internalValueSerde } from '../serde/internal.ts';
+import { sharedDecoding } from '../serde/shared-decoding.ts';
 import type { KeyValues, Row } from '../types/schema.ts';
 import { parseTimestampText } from '../types/values.ts';
 import type { AggregationStep, JoinStep, LogicalPlan } from './logical-plan.ts';
@@ -84,8 +85,16 @@ export function sourceKeySerde(source: DataSource): Serde<AnyKey> {
   ) as Serde<AnyKey>;
 }
 
+/** One value serde per source, shared by every query that reads it, so each record is decoded once (shared-decoding.ts). */
+const sourceValueSerdes = new WeakMap<DataSource, Serde<Row>>();
+
 export function sourceValueSerde(source: DataSource): Serde<Row> {
-  return valueSerde(source.valueFormat, source.schema.value, source.valueOptions);
+  let serde = sourceValueSerdes.get(source);
+  if (serde === undefined) {
+    serde = sharedDecoding(valueSerde(source.valueFormat, source.schema.value, source.valueOptions));
+    sourceValueSerdes.set(source, serde);
+  }
+  return serde;
 }
 
 export function windowSpecSerde(inner: Serde<KeyValues>, window: WindowSpec | null): Serde<AnyKey> {

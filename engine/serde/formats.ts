@@ -300,6 +300,7 @@ function jsonColumnSerde(column: Column, sr: SrFrame): Serde<unknown> {
 }
 
 function jsonRowSerde(columns: readonly Column[], isKey: boolean, sr: SrFrame): Serde<Row> {
+  const fieldsOf = columnFields(columns);
   return {
     serialize: (topic, row) => {
       if (row === null) return null;
@@ -320,16 +321,13 @@ function jsonRowSerde(columns: readonly Column[], isKey: boolean, sr: SrFrame): 
             `Can't convert type. sourceType: ${Array.isArray(parsed) ? 'ArrayNode' : typeof parsed}, requiredType: STRUCT`,
           );
         }
-        const byName = new Map<string, unknown>();
-        for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-          byName.set(k, v);
-          const upper = k.toUpperCase();
-          if (!byName.has(upper)) byName.set(upper, v);
-        }
+        const object = parsed as Record<string, unknown>;
+        const fields = fieldsOf(object);
         const row: Row = {};
-        for (const c of columns) {
-          const v = byName.has(c.name) ? byName.get(c.name) : byName.get(c.name.toUpperCase());
-          row[c.name] = coerce(v, c.type, c.name);
+        for (let i = 0; i < columns.length; i++) {
+          const c = columns[i] as Column;
+          const field = fields[i];
+          row[c.name] = coerce(field === undefined ? undefined : object[field], c.type, c.name);
         }
         return row;
       } catch (error) {
@@ -340,6 +338,34 @@ function jsonRowSerde(columns: readonly Column[], isKey: boolean, sr: SrFrame): 
         throw error;
       }
     },
+  };
+}
+
+/**
+ * Which JSON field feeds each column: the field of the column's name, else
+ * the first whose upper-cased name is the column's (ksqlDB matches JSON
+ * fields ignoring case), else the same for the upper-cased column name.
+ * Records of a topic nearly always have the same fields in the same order,
+ * so the answer for the last field list is kept and reused while it holds.
+ */
+function columnFields(
+  columns: readonly Column[],
+): (object: Record<string, unknown>) => readonly (string | undefined)[] {
+  let lastKeys: readonly string[] = [];
+  let lastFields: readonly (string | undefined)[] = [];
+  return (object) => {
+    const keys = Object.keys(object);
+    if (keys.length !== lastKeys.length || keys.some((k, i) => k !== lastKeys[i])) {
+      const byName = new Map<string, string>();
+      for (const k of keys) {
+        byName.set(k, k);
+        const upper = k.toUpperCase();
+        if (!byName.has(upper)) byName.set(upper, k);
+      }
+      lastKeys = keys;
+      lastFields = columns.map((c) => byName.get(c.name) ?? byName.get(c.name.toUpperCase()));
+    }
+    return lastFields;
   };
 }
 
