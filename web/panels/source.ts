@@ -10,6 +10,8 @@ export type ColumnKind = 'number' | 'text' | 'time' | 'boolean' | 'other';
 export interface ColumnInfo {
   name: string;
   kind: ColumnKind;
+  /** Part of the primary key (a sink table's key columns, which upserts match on). */
+  key?: boolean;
 }
 
 export interface TableInfo {
@@ -25,9 +27,9 @@ export interface TableSnapshot {
   /** At most `ROW_LIMIT` rows, numbers as numbers. */
   rows: Record<string, CellValue>[];
   rowCount: number;
-  /** The sum of every numeric column over all rows (not only those shown). */
+  /** The sum of every numeric column outside the key over all rows (not only those shown). */
   totals: Record<string, number>;
-  /** The numeric column the rows are ordered by, descending, if there is one. */
+  /** The numeric column outside the key that rows are ordered by, descending, if there is one. */
   orderedBy?: string;
 }
 
@@ -48,8 +50,9 @@ const quote = (identifier: string) => pg.escapeIdentifier(identifier);
 
 /** Every ordinary or partitioned table of the schema (not partitions), by name. */
 export async function listTables(db: pg.Pool | pg.Client, schema: string): Promise<TableInfo[]> {
-  const { rows } = await db.query<{ table_name: string; column_name: string; data_type: string }>(
-    `SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, NULL) AS data_type
+  const { rows } = await db.query<{ table_name: string; column_name: string; data_type: string; key: boolean }>(
+    `SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, NULL) AS data_type,
+            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)) AS key
        FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -64,7 +67,7 @@ export async function listTables(db: pg.Pool | pg.Client, schema: string): Promi
       table = { schema, name: row.table_name, columns: [] };
       tables.set(row.table_name, table);
     }
-    table.columns.push({ name: row.column_name, kind: columnKind(row.data_type) });
+    table.columns.push({ name: row.column_name, kind: columnKind(row.data_type), ...(row.key && { key: true }) });
   }
   return [...tables.values()];
 }
@@ -80,7 +83,8 @@ function normalise(value: unknown, kind: ColumnKind): CellValue {
 
 export async function readSnapshot(db: pg.Pool | pg.Client, table: TableInfo): Promise<TableSnapshot> {
   const from = `${quote(table.schema)}.${quote(table.name)}`;
-  const numeric = table.columns.filter((c) => c.kind === 'number');
+  // A number in the key (an hour, a year) names a row; the measures are the numbers outside it.
+  const numeric = table.columns.filter((c) => c.kind === 'number' && !c.key);
   const orderedBy = numeric[0]?.name;
   const order = orderedBy ? ` ORDER BY ${quote(orderedBy)} DESC NULLS LAST` : '';
   const sums = numeric.map((c, i) => `, sum(${quote(c.name)})::float8 AS s${i}`).join('');
