@@ -24,6 +24,7 @@ import { type Column, formatSchema, type LogicalSchema, RESERVED_COLUMNS, type R
 import { formatType, isNumeric, type SqlType, typesEqual } from '../types/sql-type.ts';
 import { castValue, coerce } from '../types/values.ts';
 import { checkFormats, stringProp, timestampOf, windowOf, withClauseFormats } from './properties.ts';
+import { autoOffsetResetOf, cacheMaxBytesOf } from './query-properties.ts';
 import { splitStatements } from './split.ts';
 
 /** An error in a statement, with ksqlDB's message; `statement` is the text that failed. */
@@ -106,6 +107,10 @@ export class KsqlEngine {
   executeStatement(statement: Statement, overrides: Readonly<Record<string, unknown>> = {}): StatementResult {
     this.overrides = overrides;
     try {
+      // A bad streams setting fails the statement before it changes anything, not the query each time it starts.
+      const properties = this.queryProperties();
+      cacheMaxBytesOf(properties);
+      autoOffsetResetOf(properties);
       return this.run(statement);
     } catch (error) {
       if (error instanceof KsqlStatementError) throw error;

@@ -22,3 +22,16 @@ export function cacheMaxBytesOf(properties: Readonly<Record<string, unknown>>): 
   }
   return undefined;
 }
+
+/** Where a query reads a source from without committed offsets (`auto.offset.reset`), or undefined when unset. */
+export function autoOffsetResetOf(properties: Readonly<Record<string, unknown>>): 'earliest' | 'latest' | undefined {
+  const value = properties['auto.offset.reset'] ?? properties['ksql.streams.auto.offset.reset'];
+  if (value === undefined || value === null || value === '') return undefined;
+  const reset = String(value).toLowerCase().trim();
+  if (reset !== 'earliest' && reset !== 'latest') {
+    throw new Error(
+      `Invalid value ${reset} for configuration auto.offset.reset: String must be one of: latest, earliest, none`,
+    );
+  }
+  return reset;
+}

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from '../../logging/index.ts';
 import { KsqlEngine, KsqlStatementError } from '../execution/engine.ts';
+import { autoOffsetResetOf } from '../execution/query-properties.ts';
 import { splitStatements } from '../execution/split.ts';
 import type { DataSource } from '../metastore/metastore.ts';
 import type { Statement } from '../parser/ast.ts';
@@ -104,12 +105,15 @@ export class KsqlServer {
     this.admin = this.kafka.admin();
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.commands = new CommandTopic(this.kafka, this.admin, commandTopicName(this.serviceId));
+    // ksql.streams.auto.offset.reset in the server's properties; a query's own SET wins.
+    const serverReset = autoOffsetResetOf(this.engine.config);
     this.runner = new QueryRunner({
       bootstrapServers: options.bootstrapServers,
       serviceId: this.serviceId,
       stateDir: options.stateDir,
       processingLog: this.engine.processingLog,
       ...(options.cacheMaxBytes !== undefined && { cacheMaxBytes: options.cacheMaxBytes }),
+      ...(serverReset !== undefined && { autoOffsetReset: serverReset }),
       onError: (queryId, error) => {
         this.failedQueries.set(queryId, { message: error.message, timestamp: Date.now() });
         options.logger.error({ queryId, err: error }, 'persistent query failed');

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { KafkaStreams, type StreamsState } from '../../topology/index.ts';
-import { cacheMaxBytesOf } from '../execution/query-properties.ts';
+import { autoOffsetResetOf, cacheMaxBytesOf } from '../execution/query-properties.ts';
 import type { PersistentQuery } from '../metastore/metastore.ts';
 import type { ProcessingLogger } from '../processing-log/processing-log.ts';
 
@@ -17,6 +17,8 @@ export interface QueryRunnerOptions {
   /** Keeps each query's process id, so a restart fences its predecessor's transactions. */
   readonly stateDir: string;
   readonly processingLog: ProcessingLogger;
+  /** Where queries read their sources from without committed offsets, unless a query's properties say (default earliest). */
+  readonly autoOffsetReset?: 'earliest' | 'latest';
   /** ksqlDB's tests and small deployments want every update; 0 turns the record cache off. */
   readonly cacheMaxBytes?: number;
   readonly onError?: (queryId: string, error: Error) => void;
@@ -64,11 +66,13 @@ export class QueryRunner {
     const applicationId = this.applicationId(query.id);
     // A SET 'cache.max.bytes.buffering' in force when the query was created wins over the server's default.
     const cacheMaxBytes = cacheMaxBytesOf(query.properties) ?? this.options.cacheMaxBytes;
+    const autoOffsetReset = autoOffsetResetOf(query.properties) ?? this.options.autoOffsetReset;
     const streams = new KafkaStreams(query.topology, {
       applicationId,
       bootstrapServers: this.options.bootstrapServers,
       stateDir: path.join(this.options.stateDir, 'queries'),
       ...(cacheMaxBytes !== undefined && { cacheMaxBytes }),
+      ...(autoOffsetReset !== undefined && { autoOffsetReset }),
       // Records a query cannot read are skipped and logged, as ksqlDB's processing log does.
       processingLog: (entry) => this.options.processingLog.fromTopology(query.id, entry),
       onWarning: (message, error) => this.options.onWarning?.(query.id, message, error),

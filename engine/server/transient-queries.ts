@@ -11,6 +11,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from '../../logging/index.ts';
 import { AnalysisError } from '../analyzer/expressions.ts';
 import type { KsqlEngine } from '../execution/engine.ts';
+import { autoOffsetResetOf } from '../execution/query-properties.ts';
 import { splitStatements } from '../execution/split.ts';
 import type { DataSource } from '../metastore/metastore.ts';
 import type { Query } from '../parser/ast.ts';
@@ -181,16 +182,14 @@ export class TransientQueries {
   async push(query: TransientQuery, properties: Record<string, unknown>, sink: PushSink): Promise<RunningPushQuery> {
     if (this.stopped) throw new AnalysisError('The server is shutting down.');
     const id = this.newQueryId(query);
-    const earliest = String(properties['auto.offset.reset'] ?? properties['ksql.streams.auto.offset.reset'] ?? '')
-      .toLowerCase()
-      .trim();
-    if (earliest !== '' && earliest !== 'earliest' && earliest !== 'latest') {
-      throw new AnalysisError(
-        `Invalid value ${earliest} for configuration auto.offset.reset: String must be one of: latest, earliest, none`,
-      );
+    let reset: string | undefined;
+    try {
+      reset = autoOffsetResetOf(properties);
+    } catch (error) {
+      throw new AnalysisError((error as Error).message);
     }
     const feedOf = (source: DataSource) =>
-      earliest === 'earliest' ? this.startFeed(source, 'earliest', () => {}) : this.sharedFeed(source);
+      reset === 'earliest' ? this.startFeed(source, 'earliest', () => {}) : this.sharedFeed(source);
     if (query.plan !== null) {
       const feeds = new Map<DataSource, SourceFeed>();
       const push = new TopologyPushQuery(id, query, this.options.engine, sink, (q) => {

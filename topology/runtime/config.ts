@@ -21,6 +21,12 @@ export interface StreamsConfig {
    * `maxWaitTimeMs` make batches larger (and commits rarer) instead.
    */
   readonly minBytes?: number;
+  /**
+   * Where a source topic's partition starts when the group has no committed
+   * offset (`auto.offset.reset`). Internal topics always start at the
+   * earliest, as in Kafka Streams. Default earliest, Kafka Streams' default.
+   */
+  readonly autoOffsetReset?: 'earliest' | 'latest';
   /** Record cache per task (`statestore.cache.max.bytes`); 0 turns caching off, as ksqlDB tests do. Default 10 MiB. */
   readonly cacheMaxBytes?: number;
   /** Folder for persistent stores; a temporary folder when absent and a store needs one. */
@@ -79,6 +85,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedConfig {
     bootstrapServers: config.bootstrapServers,
     processingGuarantee: config.processingGuarantee ?? 'exactly_once_v2',
     minBytes: config.minBytes ?? 1,
+    autoOffsetReset: config.autoOffsetReset ?? 'earliest',
     cacheMaxBytes: config.cacheMaxBytes ?? 10 * 1024 * 1024,
     stateDir: config.stateDir,
     processId: config.processId,

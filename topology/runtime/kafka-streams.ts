@@ -448,8 +448,9 @@ export class KafkaStreams {
 
   /**
    * Where each input partition of a new task starts (its group's committed
-   * offset, else the log start: auto.offset.reset=earliest) and where its log
-   * ends, so the task knows which partitions have records still to fetch.
+   * offset, else by auto.offset.reset: the log start, or for a source topic
+   * set to latest its end) and where its log ends, so the task knows which
+   * partitions have records still to fetch.
    */
   private async partitionGroup(topics: readonly string[], partition: number): Promise<PartitionGroup> {
     const admin = this.admin as Admin;
@@ -460,7 +461,9 @@ export class KafkaStreams {
       const ends = await admin.fetchTopicOffsets(topic);
       const end = ends.find((o) => o.partition === partition);
       const offset = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === partition);
-      const start = offset === undefined || Number(offset.offset) < 0 ? Number(end?.low ?? 0) : Number(offset.offset);
+      const fromEnd = this.config.autoOffsetReset === 'latest' && !this.repartitionTopics.has(topic);
+      const reset = Number((fromEnd ? end?.high : end?.low) ?? 0);
+      const start = offset === undefined || Number(offset.offset) < 0 ? reset : Number(offset.offset);
       positions.push({ topic, partition, offset: start, endOffset: Number(end?.high ?? 0) });
     }
     return new PartitionGroup(positions, knownAt);
