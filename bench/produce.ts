@@ -1,7 +1,10 @@
 /**
  * Votes generated and produced per second with each Kafka client, as fast
- * as possible, beside a baseline of generation alone in the same run. Prints
- * figures; asserts nothing.
+ * as possible, beside a baseline of generation alone in the same run, and
+ * the CPU time the producer (all its threads) and the broker used meanwhile:
+ * on a shared machine the CPU figures move less than the rates. The votes
+ * are placed on partitions as `tally produce` places them. Prints figures;
+ * asserts nothing.
  *
  *   node --import tsx bench/produce.ts [voters=1000000] [partitions=6]
  *
@@ -9,20 +12,28 @@
  * broker`, in its own process so that it does not share the producer's event
  * loop) in a temporary folder, and stops it at the end.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { loadConfig } from '../config/index.ts';
 import { createLogger } from '../logging/index.ts';
 import { createElection, serializeVoteEvent } from '../producers/index.ts';
 import { connectAdmin, connectSink, KAFKA_CLIENTS, type KafkaClientName } from '../producers/kafka/index.ts';
+import { KafkajsSink } from '../producers/kafka/kafkajs-sink.ts';
+import { KafkajsThreadedSink } from '../producers/kafka/kafkajs-threaded-sink.ts';
 import { Pacer } from '../producers/pacing.ts';
+import { placeRecords } from '../producers/placement.ts';
 import { DEFAULT_BATCH_SIZE, sendTopic } from '../producers/produce.ts';
 import { topicRecords } from '../producers/topic-records.ts';
 import { startBrokerProcess } from './support/broker-process.ts';
 
 const voters = Number(process.argv[2] ?? 1_000_000);
 const partitions = Number(process.argv[3] ?? 6);
-/** BENCH_CLIENTS=kafkajs,confluent and BENCH_BATCH_SIZE=5000 narrow or tune a run. */
+/**
+ * BENCH_CLIENTS=kafkajs,confluent, BENCH_BATCH_SIZE=5000 and BENCH_KAFKAJS_THREADS=2 narrow or tune a run
+ * (0 threads: kafkajs in the generating thread, as KafkajsSink alone).
+ */
 const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? DEFAULT_BATCH_SIZE);
+const kafkajsThreads = process.env.BENCH_KAFKAJS_THREADS ? Number(process.env.BENCH_KAFKAJS_THREADS) : undefined;
 const logger = createLogger('bench', { level: 'error' });
 
 function report(name: string, records: number, ms: number): void {
@@ -30,6 +41,14 @@ function report(name: string, records: number, ms: number): void {
   console.log(
     `${name.padEnd(34)} ${perSecond.toLocaleString('en').padStart(10)} votes/s  (${records.toLocaleString('en')} in ${(ms / 1000).toFixed(2)} s)`,
   );
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 where there is none. */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const broker = process.env.KAFKA_BROKERS ? undefined : await startBrokerProcess('produce');
@@ -59,12 +78,27 @@ try {
     const admin = await connectAdmin(client, kafka, logger);
     await admin.createTopics([{ name: topic, partitions, configs: { 'retention.ms': '-1' } }]);
     await admin.close();
-    const sink = await connectSink(client, kafka, logger);
-    const source = { ...topicRecords(election, 'votes'), topic };
+    const sink =
+      client !== 'kafkajs' || kafkajsThreads === undefined
+        ? await connectSink(client, kafka, logger)
+        : kafkajsThreads === 0
+          ? await KafkajsSink.connect(kafka, logger)
+          : await KafkajsThreadedSink.connect(kafka, logger, { threads: kafkajsThreads });
+    // Placed as `tally produce` places them (placement.ts), so that a stopped run can resume.
+    const source = placeRecords({ ...topicRecords(election, 'votes'), topic }, partitions);
     start = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const brokerCpuBefore = processCpuSeconds(broker?.child.pid);
     const sent = await sendTopic(source, sink, { pacer: new Pacer({ kind: 'backfill' }), batchSize });
     await sink.flush();
-    report(`generated + produced, ${client}`, sent, performance.now() - start);
+    const ms = performance.now() - start;
+    report(`generated + produced, ${client}`, sent, ms);
+    const cpu = process.cpuUsage(cpuBefore);
+    console.log(
+      `${''.padEnd(34)} CPU: producer ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, ` +
+        `broker ${broker ? `${(processCpuSeconds(broker.child.pid) - brokerCpuBefore).toFixed(2)} s` : 'not measured'} ` +
+        `in ${(ms / 1000).toFixed(2)} s`,
+    );
     await sink.close();
   }
 } finally {

@@ -23,7 +23,8 @@ export function placeRecords(source: TopicRecords, partitions: number, written: 
           toSkip[partition] = (toSkip[partition] ?? 0) - 1;
           continue;
         }
-        yield { ...record, partition };
+        // Built field by field: a spread here cost more than generating the record.
+        yield { key: record.key, value: record.value, timestamp: record.timestamp, partition };
       }
     },
   };

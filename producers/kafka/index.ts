@@ -6,7 +6,7 @@
 import type { KafkaClientConfig } from '../../config/index.ts';
 import type { Logger } from '../../logging/index.ts';
 import { KafkajsAdmin } from './kafkajs-admin.ts';
-import { KafkajsSink } from './kafkajs-sink.ts';
+import { KafkajsThreadedSink } from './kafkajs-threaded-sink.ts';
 import { LibrdkafkaAdmin } from './librdkafka-admin.ts';
 import { LibrdkafkaSink } from './librdkafka-sink.ts';
 import { assertBrokersReachable } from './reachability.ts';
@@ -30,7 +30,7 @@ export async function connectSink(
   logger: Logger,
 ): Promise<RecordSink> {
   await assertBrokersReachable(config.brokers);
-  return client === 'confluent' ? LibrdkafkaSink.connect(config, logger) : KafkajsSink.connect(config, logger);
+  return client === 'confluent' ? LibrdkafkaSink.connect(config, logger) : KafkajsThreadedSink.connect(config, logger);
 }
 
 export async function connectAdmin(

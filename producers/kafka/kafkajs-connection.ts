@@ -1,12 +1,15 @@
 /** A kafkajs client for Tally's settings, logging through pino instead of the console. */
 import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { UserError } from '../../config/errors.ts';
 import type { KafkaClientConfig } from '../../config/index.ts';
-import { UserError } from '../../config/index.ts';
 import { kafkajsOptions } from '../../config/kafka-clients.ts';
 import type { Logger } from '../../logging/index.ts';
 import { WHAT_TO_DO } from './reachability.ts';
 
-export function kafkajsClient(config: KafkaClientConfig, logger: Logger): Kafka {
+/** What kafkajs's log lines go to: a pino logger, or a stand-in that passes them to another thread. */
+export type KafkajsLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+export function kafkajsClient(config: KafkaClientConfig, logger: KafkajsLogger): Kafka {
   return new Kafka({
     ...kafkajsOptions(config),
     // A broker that does not answer in 5 s is not going to; the defaults wait far longer.

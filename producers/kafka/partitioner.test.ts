@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Partitioners } from 'kafkajs';
-import { murmur2, Partitioner } from './partitioner.ts';
+import { murmur2Partitioner } from './kafkajs-sink.ts';
+import { keyPartition, murmur2, Partitioner } from './partitioner.ts';
 
 test("murmur2 gives Kafka's values (from the Java client's UtilsTest)", () => {
   // org.apache.kafka.common.utils.UtilsTest#testMurmur2
@@ -39,4 +40,36 @@ test('unkeyed records go round-robin', () => {
     Array.from({ length: 7 }, () => p.partitionOf(null)),
     [0, 1, 2, 0, 1, 2, 0],
   );
+});
+
+test("our kafkajs partitioner places records as kafkajs's DefaultPartitioner, only faster", () => {
+  const partitionMetadata = Array.from({ length: 7 }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  const kafkajs = Partitioners.DefaultPartitioner();
+  const ours = murmur2Partitioner();
+  const keys = [
+    ...Array.from({ length: 1_000 }, (_, i) => `voter-${i}-${(i * 7919).toString(36)}`),
+    'Zoë Ångström 😀',
+    '',
+    'x'.repeat(5_000), // longer than the scratch buffer: hashed from a buffer of its own
+  ];
+  for (const key of keys) {
+    for (const k of [key, Buffer.from(key)]) {
+      const message = { key: k, value: null };
+      assert.equal(
+        ours({ topic: 't', partitionMetadata, message }),
+        kafkajs({ topic: 't', partitionMetadata, message }),
+      );
+    }
+    assert.equal(keyPartition(key, 7), kafkajs({ topic: 't', partitionMetadata, message: { key, value: null } }));
+  }
+  const chosen = { key: 'voter-1', value: null, partition: 5 };
+  assert.equal(ours({ topic: 't', partitionMetadata, message: chosen }), 5, "a record's own partition comes first");
+  const unkeyed = Array.from({ length: 8 }, () => ours({ topic: 't', partitionMetadata, message: { value: null } }));
+  assert.deepEqual(unkeyed, [0, 1, 2, 3, 4, 5, 6, 0], 'unkeyed records go round-robin');
 });

@@ -4,7 +4,7 @@
  * connect to each address tells in a second or two what a user needs to know.
  */
 import net from 'node:net';
-import { UserError } from '../../config/index.ts';
+import { UserError } from '../../config/errors.ts';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
