@@ -39,9 +39,14 @@ export class TimeWindows {
     return new TimeWindows(this.sizeMs, advanceMs, this.graceMs);
   }
 
+  /** Start of the oldest window that contains `timestamp`; the others follow every `advanceMs` up to `timestamp`. */
+  firstWindowStart(timestamp: number): number {
+    return Math.floor(Math.max(0, timestamp - this.sizeMs + this.advanceMs) / this.advanceMs) * this.advanceMs;
+  }
+
   /** Starts of the windows that contain `timestamp`, oldest first. */
   windowStartsFor(timestamp: number): number[] {
-    let start = Math.floor(Math.max(0, timestamp - this.sizeMs + this.advanceMs) / this.advanceMs) * this.advanceMs;
+    let start = this.firstWindowStart(timestamp);
     const out: number[] = [];
     while (start <= timestamp) {
       out.push(start);

@@ -39,12 +39,21 @@ class LruCache {
   /** Dirty keys in the order of their last write: the order flushes send them downstream. */
   readonly dirty = new Set<string>();
   bytes = 0;
+  /**
+   * One iterator kept from eldest() to the next: a new one would step over
+   * every entry deleted from the front of the Map since V8 last compacted
+   * it (up to half its slots), which made a full cache's evictions quadratic.
+   * Everything before the cursor is gone or moved to the end, except `head`.
+   */
+  private cursor: Iterator<[string, CacheEntry]> | null = null;
+  private head: [string, CacheEntry] | undefined = undefined;
 
   constructor(readonly maxBytes: number) {}
 
   get(id: string): CacheEntry | undefined {
     const entry = this.entries.get(id);
     if (entry !== undefined) {
+      this.moved(id);
       this.entries.delete(id);
       this.entries.set(id, entry);
     }
@@ -54,6 +63,7 @@ class LruCache {
   set(id: string, entry: CacheEntry): void {
     const old = this.entries.get(id);
     if (old !== undefined) {
+      this.moved(id);
       this.bytes -= old.size;
       this.entries.delete(id);
     }
@@ -68,6 +78,7 @@ class LruCache {
   delete(id: string): void {
     const old = this.entries.get(id);
     if (old !== undefined) {
+      this.moved(id);
       this.bytes -= old.size;
       this.entries.delete(id);
     }
@@ -79,7 +90,21 @@ class LruCache {
   }
 
   eldest(): [string, CacheEntry] | undefined {
-    return this.entries.entries().next().value;
+    if (this.head === undefined) {
+      this.cursor ??= this.entries.entries();
+      const next = this.cursor.next();
+      if (next.done === true) {
+        this.cursor = null; // a finished iterator stays finished, even when entries come later
+        return undefined;
+      }
+      this.head = next.value;
+    }
+    return this.head;
+  }
+
+  /** An entry leaves its place (deleted, or moved to the end): if it was the eldest, the cursor moves on. */
+  private moved(id: string): void {
+    if (this.head !== undefined && this.head[0] === id) this.head = undefined;
   }
 }
 

@@ -14,6 +14,19 @@ export interface ChangelogWriter {
    * and so saves cutting it out.
    */
   logTimestamped?(topic: string, partition: number, key: Buffer, stored: Buffer): void;
+  /**
+   * Optional: a timestamped window store's change, for a writer that copies
+   * keys anyway and so saves building the changelog key
+   * ([key][window start: int64][seqnum: int32]) first.
+   */
+  logTimestampedWindow?(
+    topic: string,
+    partition: number,
+    key: Buffer,
+    windowStart: number,
+    seqnum: number,
+    stored: Buffer,
+  ): void;
 }
 
 /** One record of a changelog topic, as read back for restoration. */

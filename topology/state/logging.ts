@@ -125,7 +125,13 @@ export class LoggedWindowStore extends Logged<WindowBytesStore> implements Windo
       if (value === null) return;
       this.seqnum = (this.seqnum + 1) & 0x7fffffff;
     }
-    this.log(windowStoreKey(key, windowStart, this.inner.retainDuplicates ? this.seqnum : 0), value);
+    const seqnum = this.inner.retainDuplicates ? this.seqnum : 0;
+    const writer = this.writer;
+    if (this.timestamped && value !== null && writer?.logTimestampedWindow !== undefined) {
+      writer.logTimestampedWindow(this.topic, this.partition, key, windowStart, seqnum, value);
+      return;
+    }
+    this.log(windowStoreKey(key, windowStart, seqnum), value);
   }
 
   fetch(key: Buffer, windowStart: number): Buffer | undefined {

@@ -241,6 +241,51 @@ describe('record cache', () => {
     assert.equal(store.get('k0'), 0);
   });
 
+  it('evicts the least recently used entry first, a read or write making an entry the newest', () => {
+    // Entries of 'k<n>' -> Long cost 2 + 8 + 64 bytes: four fit in 300.
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('lru'), Serdes.String(), Serdes.Long())
+      .withCachingEnabled()
+      .build({ cachingAllowed: true, cacheMaxBytes: 300 });
+    const flushed: unknown[] = [];
+    store.init(context());
+    store.setFlushListener((k, n) => flushed.push([k, n]));
+    for (let i = 0; i < 4; i++) store.put(`k${i}`, i);
+    store.flush(); // all four clean now
+    flushed.length = 0;
+    store.put('k0', 10); // dirty, and the newest: k1 is the eldest
+    assert.equal(store.get('k1'), 1); // read: k1 the newest, k2 the eldest
+    store.put('k4', 4); // evicts k2 (clean: nothing flushed)
+    store.put('k5', 5); // evicts k3
+    store.put('k6', 6); // evicts k0, dirty: every dirty entry is flushed, in write order
+    assert.deepEqual(flushed, [
+      ['k0', 10],
+      ['k4', 4],
+      ['k5', 5],
+      ['k6', 6],
+    ]);
+    store.put('k7', 7); // evicts k1 (clean)
+    assert.equal(flushed.length, 4);
+    assert.equal(store.get('k2'), 2); // evicted entries are still in the store below
+  });
+
+  it('keeps evicting in order through many more entries than it holds', () => {
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('many'), Serdes.String(), Serdes.Long())
+      .withCachingEnabled()
+      .build({ cachingAllowed: true, cacheMaxBytes: 10_000 });
+    let flushes = 0;
+    store.init(context());
+    store.setFlushListener(() => flushes++);
+    for (let i = 0; i < 50_000; i++) {
+      store.put(`key-${i}`, i);
+      if (i % 1000 === 999) store.flush();
+    }
+    store.flush();
+    assert.equal(flushes, 50_000);
+    assert.equal(store.get('key-0'), 0);
+    assert.equal(store.get('key-49999'), 49_999);
+    assert.equal(store.approximateNumEntries(), 50_000);
+  });
+
   it('is off when the runtime turns caching off, whatever the builder says', () => {
     const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('off'), Serdes.String(), Serdes.Long())
       .withCachingEnabled()

@@ -88,6 +88,20 @@ describe('TopologyTestDriver', () => {
     first.createInputTopic('in', S, S).pipeInput('k', 'x', 5);
     first.createInputTopic('in', S, S).pipeInput('k', 'x', 12);
     const changelogs = first.changelogRecords();
+    // Kafka Streams' window changelog: key [key][window start: int64][seqnum: int32], value the plain count.
+    const windowKey = (start: number) => {
+      const key = Buffer.alloc(13);
+      key.write('k', 0);
+      key.writeBigInt64BE(BigInt(start), 1);
+      return key;
+    };
+    assert.deepEqual(
+      (changelogs.get('test-app-w-changelog') ?? []).map((r) => [r.key, r.value?.readBigInt64BE(0), r.timestamp]),
+      [
+        [windowKey(0), 1n, 5],
+        [windowKey(10), 1n, 12],
+      ],
+    );
     first.close();
     const second = new TopologyTestDriver(build(), { restoreFrom: changelogs });
     const input = second.createInputTopic('in', S, S);

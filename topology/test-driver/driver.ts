@@ -98,6 +98,8 @@ export class TopologyTestDriver {
       log: (topic, _partition, key, value, timestamp) => this.produced(topic, key, value, timestamp, NO_HEADERS),
       // Changelogs are never repartition topics: straight to the topic's log, without cutting the value out.
       logTimestamped: (topic, _partition, key, stored) => this.topicLog(topic).appendTimestamped(key, stored),
+      logTimestampedWindow: (topic, _partition, key, windowStart, seqnum, stored) =>
+        this.topicLog(topic).appendTimestampedWindow(key, windowStart, seqnum, stored),
     };
     this.task = new StreamTask(topology, {
       applicationId: this.applicationId,

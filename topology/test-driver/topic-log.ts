@@ -9,7 +9,7 @@
 // Buffer from its module: the global Buffer is a getter, and these functions run for every record.
 import { Buffer } from 'node:buffer';
 import { type Headers, NO_HEADERS } from '../processor/record.ts';
-import { readInt64 } from '../serde/serde.ts';
+import { readInt64, writeInt64 } from '../serde/serde.ts';
 
 export interface ProducedRecord {
   readonly topic: string;
@@ -43,25 +43,21 @@ class Chunk {
     this.bytes = Buffer.allocUnsafe(byteSize);
   }
 
-  /** Copies `length` bytes of `source` from `start` (length -1: null) and returns where they went. */
-  put(source: Buffer | null, start: number, length: number): number {
-    const at = this.used;
-    if (length <= 0) return at;
-    if (at + length > this.bytes.length) {
-      let size = this.bytes.length * 2;
-      while (size < at + length) size *= 2;
-      const bytes = Buffer.allocUnsafe(size);
-      this.bytes.copy(bytes, 0, 0, at);
-      this.bytes = bytes;
-    }
-    const target = this.bytes;
-    const from = source as Buffer;
-    // Buffer#copy costs more than a byte loop for the few bytes of a typical key or count.
-    if (length > 64) from.copy(target, at, start, start + length);
-    else for (let i = 0; i < length; i++) target[at + i] = from[start + i] as number;
-    this.used = at + length;
-    return at;
+  /** Makes room for `needed` bytes in all. */
+  grow(needed: number): void {
+    let size = this.bytes.length * 2;
+    while (size < needed) size *= 2;
+    const bytes = Buffer.allocUnsafe(size);
+    this.bytes.copy(bytes, 0, 0, this.used);
+    this.bytes = bytes;
   }
+}
+
+/** Copies `length` bytes of `source` from `start` to `target` at `at`. */
+function copy(source: Buffer, start: number, length: number, target: Buffer, at: number): void {
+  // Buffer#copy costs more than a byte loop for the few bytes of a typical key or count.
+  if (length > 64) source.copy(target, at, start, start + length);
+  else for (let i = 0; i < length; i++) target[at + i] = source[start + i] as number;
 }
 
 export class TopicLog {
@@ -69,6 +65,8 @@ export class TopicLog {
   readPosition = 0;
   private count = 0;
   private readonly chunks: Chunk[] = [];
+  /** The chunk the next record goes to (the last one). */
+  private current: Chunk | null = null;
   private readonly headers = new Map<number, Headers>();
 
   constructor(readonly topic: string) {}
@@ -78,35 +76,78 @@ export class TopicLog {
   }
 
   append(key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): void {
-    this.add(key, value, 0, value === null ? NULL : value.length, timestamp, headers);
+    const keyLength = key === null ? 0 : key.length;
+    const valueLength = value === null ? 0 : value.length;
+    const chunk = this.chunkWithRoom(keyLength + valueLength);
+    const at = chunk.used;
+    if (key !== null) copy(key, 0, keyLength, chunk.bytes, at);
+    if (value !== null) copy(value, 0, valueLength, chunk.bytes, at + keyLength);
+    chunk.used = at + keyLength + valueLength;
+    this.index(chunk, at, key === null ? NULL : keyLength, value === null ? NULL : valueLength, timestamp, headers);
   }
 
   /** A record whose value and timestamp come from a timestamped store's bytes: [timestamp: int64][value]. */
   appendTimestamped(key: Buffer, stored: Buffer): void {
-    this.add(key, stored, 8, stored.length - 8, readInt64(stored, 0), NO_HEADERS);
+    const keyLength = key.length;
+    const valueLength = stored.length - 8;
+    const chunk = this.chunkWithRoom(keyLength + valueLength);
+    const at = chunk.used;
+    copy(key, 0, keyLength, chunk.bytes, at);
+    copy(stored, 8, valueLength, chunk.bytes, at + keyLength);
+    chunk.used = at + keyLength + valueLength;
+    this.index(chunk, at, keyLength, valueLength, readInt64(stored, 0), NO_HEADERS);
   }
 
-  private add(
-    key: Buffer | null,
-    value: Buffer | null,
-    valueStart: number,
+  /**
+   * A window store's changelog record: key [key][window start: int64][seqnum: int32], value and timestamp
+   * from a timestamped store's bytes; the key is written here rather than built first.
+   */
+  appendTimestampedWindow(key: Buffer, windowStart: number, seqnum: number, stored: Buffer): void {
+    const n = key.length;
+    const keyLength = n + 12;
+    const valueLength = stored.length - 8;
+    const chunk = this.chunkWithRoom(keyLength + valueLength);
+    const bytes = chunk.bytes;
+    const at = chunk.used;
+    copy(key, 0, n, bytes, at);
+    writeInt64(bytes, at + n, windowStart);
+    bytes[at + n + 8] = seqnum >>> 24;
+    bytes[at + n + 9] = seqnum >>> 16;
+    bytes[at + n + 10] = seqnum >>> 8;
+    bytes[at + n + 11] = seqnum;
+    copy(stored, 8, valueLength, bytes, at + keyLength);
+    chunk.used = at + keyLength + valueLength;
+    this.index(chunk, at, keyLength, valueLength, readInt64(stored, 0), NO_HEADERS);
+  }
+
+  /** The chunk for the next record, with room for `bytes` more bytes. */
+  private chunkWithRoom(bytes: number): Chunk {
+    let chunk = this.current;
+    if (chunk === null || (this.count & CHUNK_MASK) === 0) {
+      chunk = new Chunk(chunk === null ? 16 * 1024 : chunk.bytes.length);
+      this.chunks.push(chunk);
+      this.current = chunk;
+    }
+    if (chunk.used + bytes > chunk.bytes.length) chunk.grow(chunk.used + bytes);
+    return chunk;
+  }
+
+  /** Records the next record's place: its key at `at`, its value right after. */
+  private index(
+    chunk: Chunk,
+    at: number,
+    keyLength: number,
     valueLength: number,
     timestamp: number,
     headers: Headers,
   ): void {
     const i = this.count;
     const slot = i & CHUNK_MASK;
-    let chunk = this.chunks[i >>> CHUNK_BITS];
-    if (chunk === undefined) {
-      chunk = new Chunk(this.chunks.at(-1)?.bytes.length ?? 16 * 1024);
-      this.chunks.push(chunk);
-    }
-    const keyLength = key === null ? NULL : key.length;
     const p = slot * 4;
     const positions = chunk.positions;
-    positions[p] = chunk.put(key, 0, keyLength);
+    positions[p] = at;
     positions[p + 1] = keyLength;
-    positions[p + 2] = chunk.put(value, valueStart, valueLength);
+    positions[p + 2] = keyLength === NULL ? at : at + keyLength;
     positions[p + 3] = valueLength;
     chunk.timestamps[slot] = timestamp;
     if (headers.length > 0) this.headers.set(i, headers);

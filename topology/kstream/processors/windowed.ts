@@ -73,7 +73,9 @@ export class TimeWindowAggregateProcessor<K, V, VA> implements Processor<K, V, W
     const timestamp = record.timestamp;
     if (timestamp > this.observedStreamTime) this.observedStreamTime = timestamp;
     const closeTime = this.observedStreamTime - this.windows.graceMs;
-    for (const start of this.windows.windowStartsFor(timestamp)) {
+    // The windows containing the record, oldest first (without the array windowStartsFor makes).
+    const advance = this.windows.advanceMs;
+    for (let start = this.windows.firstWindowStart(timestamp); start <= timestamp; start += advance) {
       const end = start + this.windows.sizeMs;
       if (end <= closeTime) {
         this.context.recordSkipped(
