@@ -71,6 +71,7 @@ export {
 } from './processor/topology.ts';
 export type { ProcessingGuarantee, StreamsConfig } from './runtime/config.ts';
 export { KafkaStreams, type StreamsMetrics, type StreamsState } from './runtime/kafka-streams.ts';
+export { kafkajsMessage, keyPartition, murmur2, murmur2Partitioner } from './runtime/kafkajs-messages.ts';
 export {
   readInt64,
   type SchemaRegistrySerdeFactory,

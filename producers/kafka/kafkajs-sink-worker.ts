@@ -9,8 +9,9 @@ import type { Message } from 'kafkajs';
 import type { LogFn } from 'pino';
 import { UserError } from '../../config/errors.ts';
 import type { KafkaClientConfig } from '../../config/index.ts';
+import { kafkajsMessage } from '../../topology/runtime/kafkajs-messages.ts';
 import type { KafkajsLogger } from './kafkajs-connection.ts';
-import { KafkajsSink, kafkajsMessage } from './kafkajs-sink.ts';
+import { KafkajsSink } from './kafkajs-sink.ts';
 import { type PackedRecord, unpackRecords } from './record-packing.ts';
 
 export interface SinkWorkerData {

@@ -13,18 +13,17 @@
  * number (it copies a partition's array for each message it adds), which
  * costs more than the extra requests beyond about a thousand.
  */
-import type { ICustomPartitioner, Message, Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import type { KafkaClientConfig } from '../../config/index.ts';
+import {
+  kafkajsMessage,
+  MAX_SEND_BYTES,
+  MAX_SEND_RECORDS,
+  messageSize,
+  murmur2Partitioner,
+} from '../../topology/runtime/kafkajs-messages.ts';
 import { connectOrExplain, type KafkajsLogger, kafkajsClient } from './kafkajs-connection.ts';
-import { keyPartition } from './partitioner.ts';
 import type { OutgoingRecord, RecordSink } from './record-sink.ts';
-
-/** Under message.max.bytes even if every record of a send lands on one partition. */
-export const MAX_SEND_BYTES = 900_000;
-/** Messages a send holds at most (see above; measured with bench/produce.ts). */
-export const MAX_SEND_RECORDS = 1_000;
-/** A record's framing in a batch (lengths, deltas, attributes), at most. */
-const RECORD_OVERHEAD_BYTES = 24;
 
 export class KafkajsSink implements RecordSink {
   private inFlight: Promise<void> = Promise.resolve();
@@ -54,7 +53,7 @@ export class KafkajsSink implements RecordSink {
     let send: Message[] = [];
     let bytes = 0;
     for (const message of messages) {
-      const size = byteLength(message.key) + byteLength(message.value) + RECORD_OVERHEAD_BYTES;
+      const size = messageSize(message);
       if ((bytes + size > MAX_SEND_BYTES || send.length >= MAX_SEND_RECORDS) && send.length > 0) {
         await this.send(topic, send);
         send = [];
@@ -95,62 +94,6 @@ export class KafkajsSink implements RecordSink {
   }
 }
 
-/**
- * kafkajs's DefaultPartitioner (murmur2 on the key bytes, as the Java client,
- * Kafka Streams and our librdkafka sink), with the same results, but hashing
- * with 32-bit integer arithmetic: kafkajs's own murmur2 works in 64-bit Long
- * objects and took a fifth of a backfill's time. A record's own partition
- * comes first; unkeyed records go round-robin over partitions with a leader.
- */
-export const murmur2Partitioner: ICustomPartitioner = () => {
-  let unkeyed = 0;
-  return ({ partitionMetadata, message }) => {
-    if (message.partition !== undefined && message.partition !== null) return message.partition;
-    if (message.key !== undefined && message.key !== null) return keyPartition(message.key, partitionMetadata.length);
-    const available = partitionMetadata.filter((p) => p.leader >= 0);
-    const candidates = available.length > 0 ? available : partitionMetadata;
-    return candidates[unkeyed++ % candidates.length]?.partitionId ?? 0;
-  };
-};
-
 function toMessage(record: OutgoingRecord): Message {
   return kafkajsMessage(record.key, record.value, record.timestamp, record.partition);
-}
-
-/** A kafkajs Message already holding the fields kafkajs adds to it while encoding (see kafkajsMessage). */
-interface EncodableMessage extends Message {
-  offsetDelta: number;
-  timestampDelta: number;
-}
-
-/**
- * A record as a kafkajs Message, in one shape for all. kafkajs encodes each
- * message as `Record({ ...message, offsetDelta, timestampDelta })`; on
- * Node 20's V8 that spread is slow (about 1.5 µs, a fifth of kafkajs's
- * encoding) when it adds properties, and cheap when it only overwrites
- * ones the message has. So the message carries both, as zeros that kafkajs
- * replaces: the bytes sent are the same (bench/produce.ts; measured with a
- * profile of the produce path).
- */
-export function kafkajsMessage(
-  key: string | Buffer | null,
-  value: string | Buffer,
-  timestamp: number,
-  partition: number | undefined,
-): Message {
-  const message: EncodableMessage = {
-    key,
-    value,
-    timestamp: String(timestamp),
-    partition,
-    offsetDelta: 0,
-    timestampDelta: 0,
-  };
-  return message;
-}
-
-function byteLength(data: string | Buffer | null | undefined): number {
-  if (data === null || data === undefined) return 0;
-  // UTF-8 bytes, not UTF-16 units: voters' names are not all ASCII.
-  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }

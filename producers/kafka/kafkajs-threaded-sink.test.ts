@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import { UserError } from '../../config/errors.ts';
 import { startTestBroker } from '../../test/support/broker.ts';
 import { testLogger } from '../../test/support/index.ts';
+import { keyPartition } from '../../topology/runtime/kafkajs-messages.ts';
 import { connectAdmin } from './index.ts';
 import { KafkajsThreadedSink } from './kafkajs-threaded-sink.ts';
-import { keyPartition } from './partitioner.ts';
 import type { OutgoingRecord } from './record-sink.ts';
 import { readTopic } from './testing.ts';
 

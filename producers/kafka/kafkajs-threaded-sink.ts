@@ -16,9 +16,9 @@
 import { Worker } from 'node:worker_threads';
 import { type KafkaClientConfig, UserError } from '../../config/index.ts';
 import type { Logger } from '../../logging/index.ts';
+import { keyPartition } from '../../topology/runtime/kafkajs-messages.ts';
 import { KafkajsAdmin } from './kafkajs-admin.ts';
 import type { FromSinkWorker, SinkWorkerData, ToSinkWorker } from './kafkajs-sink-worker.ts';
-import { keyPartition } from './partitioner.ts';
 import { RecordPacker } from './record-packing.ts';
 import type { OutgoingRecord, RecordSink } from './record-sink.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Partitioners } from 'kafkajs';
-import { murmur2Partitioner } from './kafkajs-sink.ts';
-import { keyPartition, murmur2, Partitioner } from './partitioner.ts';
+import { keyPartition, murmur2, murmur2Partitioner } from '../../topology/runtime/kafkajs-messages.ts';
+import { Partitioner } from './partitioner.ts';
 
 test("murmur2 gives Kafka's values (from the Java client's UtilsTest)", () => {
   // org.apache.kafka.common.utils.UtilsTest#testMurmur2

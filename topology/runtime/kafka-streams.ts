@@ -19,22 +19,14 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  type Admin,
-  type Batch,
-  type Consumer,
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Producer,
-  type Transaction,
-} from 'kafkajs';
+import { type Admin, type Batch, type Consumer, Kafka, logLevel, type Producer, type Transaction } from 'kafkajs';
 import type { ProcessingLogEntry } from '../processor/processor.ts';
 import { StreamsError, StreamTask } from '../processor/task.ts';
 import type { Topology } from '../processor/topology.ts';
 import { streamsAssignor, type TaskId, taskName, tasksOf } from './assignment.ts';
 import { type ResolvedConfig, resolveConfig, type StreamsConfig } from './config.ts';
 import { planTopics, type TopicPlan } from './internal-topics.ts';
+import { murmur2Partitioner } from './kafkajs-messages.ts';
 import { PartitionGroup } from './partition-group.ts';
 import { BufferedRecordCollector, fromKafkaHeaders } from './record-collector.ts';
 import { restoreChangelogs } from './restorer.ts';
@@ -300,12 +292,12 @@ export class KafkaStreams {
           idempotent: true,
           maxInFlightRequests: 1,
           transactionTimeout: this.config.transactionTimeoutMs,
-          createPartitioner: Partitioners.DefaultPartitioner,
+          createPartitioner: murmur2Partitioner,
         })
       : this.kafka.producer({
           idempotent: true,
           maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
+          createPartitioner: murmur2Partitioner,
         });
     await producer.connect();
     this.producer = producer;

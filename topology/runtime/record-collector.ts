@@ -5,17 +5,15 @@
  *
  * kafkajs puts all of a send's records for one partition into one record
  * batch, which the broker refuses above its message.max.bytes (1 MiB by
- * default): a commit's records go out in sends of at most MAX_SEND_BYTES.
+ * default): a commit's records go out in sends of at most MAX_SEND_BYTES,
+ * and of at most MAX_SEND_RECORDS per topic, since kafkajs groups a topic's
+ * messages by partition in time quadratic in their number.
  */
 import type { IHeaders, Message, TopicMessages } from 'kafkajs';
 import type { Headers } from '../processor/record.ts';
 import type { RecordCollector } from '../processor/task.ts';
 import type { ChangelogWriter } from '../state/changelog.ts';
-
-/** Under Kafka's default message.max.bytes (1,048,588) even if a whole send lands on one partition. */
-export const MAX_SEND_BYTES = 900_000;
-/** A record's framing in a batch, at most (varints, attributes, deltas). */
-const RECORD_OVERHEAD_BYTES = 24;
+import { kafkajsMessage, MAX_SEND_BYTES, MAX_SEND_RECORDS, messageSize } from './kafkajs-messages.ts';
 
 export class BufferedRecordCollector implements RecordCollector, ChangelogWriter {
   private pending = new Map<string, Message[]>();
@@ -32,14 +30,13 @@ export class BufferedRecordCollector implements RecordCollector, ChangelogWriter
     headers: Headers,
     partition: number | null,
   ): void {
-    const message: Message = { key, value, timestamp: String(timestamp) };
-    if (partition !== null) message.partition = partition;
+    const message = kafkajsMessage(key, value, timestamp, partition ?? undefined);
     if (headers.length > 0) message.headers = toKafkaHeaders(headers);
     this.push(topic, message);
   }
 
   log(topic: string, partition: number, key: Buffer, value: Buffer | null, timestamp: number): void {
-    this.push(topic, { key, value, partition, timestamp: String(timestamp) });
+    this.push(topic, kafkajsMessage(key, value, timestamp, partition));
   }
 
   partitionsFor(topic: string): number {
@@ -57,8 +54,9 @@ export class BufferedRecordCollector implements RecordCollector, ChangelogWriter
     let bytes = 0;
     for (const [topic, messages] of this.pending) {
       for (const message of messages) {
-        const size = sizeOf(message);
-        if (bytes + size > maxBytes && bytes > 0) {
+        const size = messageSize(message);
+        const full = bytes + size > maxBytes || (send.get(topic)?.length ?? 0) >= MAX_SEND_RECORDS;
+        if (full && bytes > 0) {
           sends.push(asTopicMessages(send));
           send = new Map();
           bytes = 0;
@@ -91,19 +89,6 @@ export class BufferedRecordCollector implements RecordCollector, ChangelogWriter
 
 function asTopicMessages(byTopic: Map<string, Message[]>): TopicMessages[] {
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-function sizeOf(message: Message): number {
-  let size = RECORD_OVERHEAD_BYTES + bytesOf(message.key) + bytesOf(message.value);
-  for (const key in message.headers)
-    size += key.length + RECORD_OVERHEAD_BYTES + bytesOf(message.headers[key] as Buffer);
-  return size;
-}
-
-function bytesOf(data: Buffer | string | null | undefined | (Buffer | string)[]): number {
-  if (data === null || data === undefined) return 0;
-  if (Array.isArray(data)) return data.reduce((n, d) => n + bytesOf(d), 0);
-  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }
 
 function toKafkaHeaders(headers: Headers): IHeaders {
