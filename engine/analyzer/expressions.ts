@@ -32,6 +32,16 @@ import {
 } from '../types/sql-type.ts';
 import { castValue, checkDecimal, roundDecimal } from '../types/values.ts';
 
+/** ksqlDB's names of the comparison operators (ComparisonExpression.Type), as its messages print them. */
+const COMPARISON_TYPE_NAMES: Readonly<Record<string, string>> = {
+  '=': 'EQUAL',
+  '<>': 'NOT_EQUAL',
+  '<': 'LESS_THAN',
+  '<=': 'LESS_THAN_OR_EQUAL',
+  '>': 'GREATER_THAN',
+  '>=': 'GREATER_THAN_OR_EQUAL',
+};
+
 export class AnalysisError extends Error {
   override name = 'KsqlStatementException';
 }
@@ -303,6 +313,13 @@ class ExpressionCompiler {
   private arithmetic(op: string, left: Compiled, right: Compiled, expr: Expr): Compiled {
     const l = left.type;
     const r = right.type;
+    if (l === NULL_TYPE || r === NULL_TYPE) {
+      // ksqlDB types a bare NULL as null, with which no arithmetic is defined.
+      const shown = (t: SqlType) => (t === NULL_TYPE ? 'null' : formatType(t));
+      throw new AnalysisError(
+        `Error processing expression: ${formatExpression(expr)}. Arithmetic on types ${shown(l)} and ${shown(r)} are not supported.`,
+      );
+    }
     if (op === '+' && (l.base === 'STRING' || r.base === 'STRING')) {
       if (l.base !== 'STRING' || r.base !== 'STRING') {
         throw new AnalysisError(
@@ -355,6 +372,12 @@ class ExpressionCompiler {
   private comparison(op: string, left: Compiled, right: Compiled, expr: Expr): Compiled {
     const l = left.type;
     const r = right.type;
+    if (l === NULL_TYPE || r === NULL_TYPE) {
+      const shown = (t: SqlType) => (t === NULL_TYPE ? 'NULL' : formatType(t));
+      throw new AnalysisError(
+        `Error in WHERE expression: Comparison with NULL not supported: ${shown(l)} ${op} ${shown(r)}\nUse 'IS NULL' or 'IS NOT NULL' instead.`,
+      );
+    }
     const comparable =
       l === NULL_TYPE ||
       r === NULL_TYPE ||
@@ -364,7 +387,7 @@ class ExpressionCompiler {
       (r.base === 'STRING' && ['TIMESTAMP', 'DATE', 'TIME'].includes(l.base));
     if (!comparable) {
       throw new AnalysisError(
-        `Error in WHERE expression: Cannot compare ${formatExpression((expr as { left: Expr }).left)} (${formatType(l)}) to ${formatExpression((expr as { right: Expr }).right)} (${formatType(r)}) with ${op}.`,
+        `Error in WHERE expression: Cannot compare ${formatExpression((expr as { left: Expr }).left)} (${formatType(l)}) to ${formatExpression((expr as { right: Expr }).right)} (${formatType(r)}) with ${COMPARISON_TYPE_NAMES[op] ?? op}.`,
       );
     }
     const ordered = op !== '=' && op !== '<>';

@@ -102,6 +102,9 @@ export function analyzeJoins(ctx: QueryContext): JoinStep[] {
           `Incompatible windowed sources.\nLeft source: ${leftWindowed.type}\nRight source: ${rightWindowed.type}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
         );
       }
+      if (leftType === 'TABLE' && rightIsTable && rightKeyIsKey && !isKeyOf(leftExpr, leftRef)) {
+        throw new AnalysisError('Foreign-key table-table joins are not supported on windowed tables.');
+      }
       const rekeyed = !(isKeyOf(leftExpr, leftRef) && isKeyOf(rightExpr, right));
       if (rekeyed || leftWindowed.sizeMs !== rightWindowed.sizeMs) {
         throw new AnalysisError(

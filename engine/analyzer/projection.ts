@@ -42,6 +42,17 @@ export function projectionItems(ctx: QueryContext, select: readonly SelectItem[]
             expr: { kind: 'column', source: ref.alias, name: c.name },
             name: joined ? `${ref.alias}_${c.name}` : c.name,
           });
+          // A join's windowed source shows its window bounds after its key, as ksqlDB's join schema does.
+          if (
+            joined &&
+            ref.source.window !== null &&
+            ctx.query.partitionBy === null &&
+            c === ref.source.schema.key.at(-1)
+          ) {
+            for (const bound of ['WINDOWSTART', 'WINDOWEND']) {
+              items.push({ expr: { kind: 'column', source: ref.alias, name: bound }, name: `${ref.alias}_${bound}` });
+            }
+          }
         }
       }
       continue;

@@ -18,19 +18,18 @@ export const WINDOW_BOUND_ERROR = (name: string) =>
   `Window bounds column ${name} can only be used in the SELECT clause of windowed aggregations`;
 
 /** Every column a source's rows carry: key, value, pseudo columns, and window bounds when windowed. */
-export function rowColumns(source: DataSource, joined = false): Column[] {
+export function rowColumns(source: DataSource): Column[] {
   const pseudo: Column[] = PSEUDO_COLUMNS.map((name) => ({
     name,
     type: name === 'ROWTIME' ? BIGINT : name === 'ROWPARTITION' ? INTEGER : BIGINT,
   }));
-  // Window bounds are not columns of a join's rows.
-  const bounds: Column[] =
-    source.window && !joined
-      ? [
-          { name: 'WINDOWSTART', type: BIGINT },
-          { name: 'WINDOWEND', type: BIGINT },
-        ]
-      : [];
+  // A join's windowed sources keep their bounds as `<ALIAS>_WINDOWSTART`/`_WINDOWEND` (what SELECT * shows).
+  const bounds: Column[] = source.window
+    ? [
+        { name: 'WINDOWSTART', type: BIGINT },
+        { name: 'WINDOWEND', type: BIGINT },
+      ]
+    : [];
   return [...source.schema.key, ...source.schema.value, ...pseudo, ...bounds];
 }
 
@@ -69,12 +68,12 @@ export class SourceScope implements ExpressionScope {
       if (ref === undefined) {
         throw new AnalysisError(`Failed to prepare statement: '${source}' is not a valid stream/table name or alias.`);
       }
-      const col = rowColumns(ref.source, this.sources.length > 1).find((c) => c.name === name);
+      const col = rowColumns(ref.source).find((c) => c.name === name);
       if (col === undefined) this.unresolved(source === null ? name : `${source}.${name}`, name);
       return { field: this.fieldOf(ref.alias, name), type: (col as Column).type };
     }
     const matches = this.sources.flatMap((ref) =>
-      rowColumns(ref.source, this.sources.length > 1)
+      rowColumns(ref.source)
         .filter((c) => c.name === name)
         .map((c) => ({ ref, c })),
     );

@@ -14,14 +14,19 @@ import type { RqttCase } from './rqtt.ts';
 import { sourceFor } from './runner.ts';
 import { keyBytes, valueBytes } from './test-records.ts';
 
+/** KsqlConstants.legacyDefaultSinkPartitionCount. */
+const HARNESS_PARTITIONS = 4;
+
 /**
  * The topics a case names, with their partition counts: its `topics`, the
  * topics of its inputs and outputs, and those of its CREATE STREAM/TABLE
- * statements (PARTITIONS when given, else one).
+ * statements (PARTITIONS when given, else four: ksqlDB's test harness
+ * creates them with its legacy default sink partition count, which decides
+ * the order of pull queries' table scans).
  */
 export function caseTopics(test: RqttCase): Map<string, number> {
   const topics = new Map<string, number>();
-  const add = (name: string, partitions = 1) => {
+  const add = (name: string, partitions = HARNESS_PARTITIONS) => {
     if (!topics.has(name)) topics.set(name, partitions);
   };
   for (const statement of test.statements) {
@@ -35,11 +40,13 @@ export function caseTopics(test: RqttCase): Map<string, number> {
       const body = s as unknown as { kind: string; properties?: ReadonlyMap<string, unknown> };
       if (body.kind !== 'createSource' || body.properties === undefined) continue;
       const topic = body.properties.get('KAFKA_TOPIC');
-      const partitions = Number(body.properties.get('PARTITIONS') ?? 1);
-      if (typeof topic === 'string') add(topic, Number.isInteger(partitions) && partitions > 0 ? partitions : 1);
+      const partitions = Number(body.properties.get('PARTITIONS') ?? HARNESS_PARTITIONS);
+      if (typeof topic === 'string') {
+        add(topic, Number.isInteger(partitions) && partitions > 0 ? partitions : HARNESS_PARTITIONS);
+      }
     }
   }
-  for (const t of test.topics ?? []) add(t.name);
+  for (const t of test.topics ?? []) add(t.name, 1);
   for (const r of [...(test.inputs ?? []), ...(test.outputs ?? [])]) add(r.topic);
   return topics;
 }

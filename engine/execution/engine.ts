@@ -499,6 +499,14 @@ export class KsqlEngine {
         `Cannot insert values into read-only ${target.type === 'STREAM' ? 'stream' : 'table'}: ${target.name}`,
       );
     const columns = [...target.schema.key, ...target.schema.value.filter((c) => !c.header)];
+    if (s.columns !== null && s.columns !== undefined && s.columns.length !== s.values.length) {
+      // ksqlDB's parser checks this before looking at the target.
+      throw new AnalysisError(
+        `Failed to prepare statement: Expected number columns and values to match: ${s.columns.length}, ${s.values.length}`,
+      );
+    }
+    const pseudo = s.columns?.find((name) => name === 'ROWPARTITION' || name === 'ROWOFFSET');
+    if (pseudo !== undefined) throw new AnalysisError(`Inserting into column \`${pseudo}\` is not allowed.`);
     const names =
       s.columns ?? ['ROWTIME', ...columns.map((c) => c.name)].slice(s.values.length === columns.length ? 1 : 0);
     if (names.length !== s.values.length) {
@@ -510,7 +518,12 @@ export class KsqlEngine {
     let timestamp = this.now();
     const scope = {
       clause: 'VALUES',
-      column: (_s: string | null, name: string): never => {
+      column: (qualifier: string | null, name: string): never => {
+        if (qualifier !== null && this.metastore.source(qualifier) === undefined) {
+          throw new AnalysisError(
+            `Failed to prepare statement: '${qualifier}' is not a valid stream/table name or alias.`,
+          );
+        }
         throw new AnalysisError(`INSERT INTO VALUES cannot reference column ${name}`);
       },
     };

@@ -5,9 +5,11 @@
  * by key read one entry; key ranges use a sorted index of the keys, rebuilt
  * when keys have come or gone since the last range query; equality on a
  * value column uses an index of that column, built by the first query that
- * asks and kept up to date from then on.
+ * asks and kept up to date from then on. A scan reads the rows in ksqlDB's
+ * store order (partition, then serialized key), kept until keys change.
  */
 import type { KafkaMessage } from 'kafkajs';
+import { keyPartition } from '../../topology/index.ts';
 import type { DataSource } from '../metastore/metastore.ts';
 import type { Row } from '../types/schema.ts';
 import { type SourceDecoder, sourceDecoder } from './source-records.ts';
@@ -21,10 +23,14 @@ interface Entry {
 export class MaterializedView {
   private readonly entries = new Map<string, Entry>();
   private readonly decode: SourceDecoder;
+  /** Every entry in store order, for scans; null when keys changed since it was built. */
+  private storeOrdered: Entry[] | null = null;
   /** Keys sorted by their first column, for ranges; null when keys changed since it was built. */
   private sorted: Entry[] | null = null;
   /** Per indexed value column: value -> the key ids of the rows holding it. */
   private readonly valueIndexes = new Map<string, Map<unknown, Set<string>>>();
+  /** Each row's serialized key, the order of a store's scan within a partition. */
+  private readonly keyBytes = new WeakMap<Row, Buffer>();
 
   constructor(readonly source: DataSource) {
     this.decode = sourceDecoder(source);
@@ -42,16 +48,42 @@ export class MaterializedView {
       const existing = this.entries.get(record.id);
       if (existing !== undefined) this.unindex(record.id, existing.row);
       if (record.row === null) {
-        if (this.entries.delete(record.id)) this.sorted = null;
+        if (this.entries.delete(record.id)) {
+          this.sorted = null;
+          this.storeOrdered = null;
+        }
         continue;
       }
+      if (message.key !== null) this.keyBytes.set(record.row, message.key);
       if (existing !== undefined) existing.row = record.row;
       else {
         this.entries.set(record.id, { keyValues: record.keyValues, row: record.row });
         this.sorted = null;
+        this.storeOrdered = null;
       }
       this.index(record.id, record.row);
     }
+  }
+
+  /** The table topic's partition count (set once its reader runs; 0 before). */
+  partitionCount = 0;
+
+  /** The serialized key (window included) a row was read with. */
+  keyBytesOf(row: Row): Buffer | undefined {
+    return this.keyBytes.get(row);
+  }
+
+  /**
+   * The partition of the state store ksqlDB keeps a row in: its topic
+   * partition, except that a windowed row's store is chosen by the key
+   * without its window (Kafka Streams' WindowedStreamPartitioner).
+   */
+  storePartitionOf(row: Row): number {
+    const bytes = this.keyBytes.get(row);
+    const window = this.source.window;
+    if (window === null || bytes === undefined || this.partitionCount === 0) return Number(row.ROWPARTITION ?? 0);
+    const suffix = window.type === 'SESSION' ? 16 : 8;
+    return keyPartition(bytes.subarray(0, Math.max(0, bytes.length - suffix)), this.partitionCount);
   }
 
   /** The row stored under a key id (see keyString). */
@@ -62,7 +94,7 @@ export class MaterializedView {
   /** The rows a lookup selects: exact keys, a range of the first key column, or every row. */
   *rows(lookup: KeyLookup | null, keyId: (key: readonly unknown[]) => string): Iterable<Row> {
     if (lookup === null) {
-      for (const entry of this.entries.values()) yield entry.row;
+      for (const entry of this.inStoreOrder()) yield entry.row;
       return;
     }
     if (lookup.kind === 'keys') {
@@ -113,6 +145,23 @@ export class MaterializedView {
       ids?.delete(id);
       if (ids?.size === 0) index.delete(row[column]);
     }
+  }
+
+  /** Every entry in ksqlDB's scan order (see pull-query.ts), rebuilt when keys have come or gone. */
+  private inStoreOrder(): Entry[] {
+    if (this.storeOrdered === null) {
+      const decorated = [...this.entries.values()].map((entry) => ({
+        entry,
+        partition: this.storePartitionOf(entry.row),
+        key: this.keyBytes.get(entry.row),
+      }));
+      decorated.sort(
+        (a, b) =>
+          a.partition - b.partition || (a.key !== undefined && b.key !== undefined ? Buffer.compare(a.key, b.key) : 0),
+      );
+      this.storeOrdered = decorated.map((d) => d.entry);
+    }
+    return this.storeOrdered;
   }
 
   private sortedByKey(): Entry[] {

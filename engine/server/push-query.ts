@@ -89,6 +89,10 @@ export class PushQuery implements FeedSubscriber {
       this.keyNames.forEach((name, i) => {
         row[name] = record.keyValues[i] ?? null;
       });
+      if (record.window !== undefined) {
+        row.WINDOWSTART = record.window.start;
+        row.WINDOWEND = record.window.end;
+      }
       if (this.query.where !== null && !this.keyOnlyPasses(row)) return true;
       return this.delivery.send(this.query.project(row), true);
     }

@@ -22,12 +22,20 @@ export class SourceFeed {
   private readonly decode: SourceDecoder;
   private reader: TopicReader | null = null;
   private stopping = false;
+  /**
+   * A feed of its own (from earliest) holds what it reads until its query
+   * subscribes: a query on several sources subscribes once all their feeds
+   * have started, and must not lose what the first ones read meanwhile.
+   */
+  private held: { partition: number; messages: readonly KafkaMessage[] }[] | null;
 
   constructor(
     readonly source: DataSource,
     private readonly onEmpty: (feed: SourceFeed) => void,
+    holdUntilSubscribed = false,
   ) {
     this.decode = sourceDecoder(source);
+    this.held = holdUntilSubscribed ? [] : null;
   }
 
   attach(reader: TopicReader): void {
@@ -45,6 +53,9 @@ export class SourceFeed {
 
   subscribe(subscriber: FeedSubscriber): void {
     this.subscribers.add(subscriber);
+    const held = this.held;
+    this.held = null;
+    for (const batch of held ?? []) this.deliver(batch.partition, batch.messages);
   }
 
   unsubscribe(subscriber: FeedSubscriber): void {
@@ -52,6 +63,10 @@ export class SourceFeed {
   }
 
   deliver(partition: number, messages: readonly KafkaMessage[]): void {
+    if (this.held !== null) {
+      this.held.push({ partition, messages });
+      return;
+    }
     for (const message of messages) {
       const record = this.decode(partition, message);
       for (const subscriber of this.subscribers) {

@@ -16,6 +16,8 @@ export interface SourceRecord {
   readonly keyValues: readonly unknown[];
   /** Null for a table's tombstone (the row with `id` is deleted). */
   readonly row: Row | null;
+  /** A windowed key's window (what a tombstone still says of its row). */
+  readonly window?: { readonly start: number; readonly end: number };
 }
 
 export interface KafkaMessageLike {
@@ -48,7 +50,11 @@ export function sourceDecoder(source: DataSource): SourceDecoder {
     const id = isWindowed(key)
       ? JSON.stringify([...keyValues, key.window.start, key.window.end])
       : keyString(keyValues as unknown[]);
-    if (value === null && source.type === 'TABLE') return { id, keyValues, row: null };
+    if (value === null && source.type === 'TABLE') {
+      return isWindowed(key) ? { id, keyValues, row: null, window: key.window } : { id, keyValues, row: null };
+    }
+    // A stream's record without a value is not a row transient queries see (ksqlDB skips it as invalid).
+    if (value === null && message.value === null && valueColumns.length > 0) return null;
     const row: Row = {};
     keyColumns.forEach((c, i) => {
       row[c.name] = keyValues[i] ?? null;

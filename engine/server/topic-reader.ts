@@ -7,6 +7,9 @@
  */
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 
+/** The most records of the starting backlog held back to be put in partition order. */
+const BACKLOG_LIMIT = 10_000;
+
 export interface TopicReaderOptions {
   readonly kafka: Kafka;
   readonly admin: Admin;
@@ -30,6 +33,10 @@ export class TopicReader {
   /** Resolves once the reader has reached the end offsets taken at start (at once from latest). */
   readonly caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
   private stopped = false;
+  private readonly backlog = new Map<number, KafkaMessage[]>();
+  private backlogSize = 0;
+  /** The topic's partition count, once the reader runs. */
+  partitionCount = 0;
 
   private constructor(private readonly options: TopicReaderOptions) {}
 
@@ -42,6 +49,7 @@ export class TopicReader {
   private async run(): Promise<void> {
     const { kafka, admin, topic, groupId, from } = this.options;
     const offsets = await admin.fetchTopicOffsets(topic);
+    this.partitionCount = offsets.length;
     for (const p of offsets) {
       if (from === 'latest') this.starts.set(p.partition, Number(p.high));
       else if (Number(p.high) > Number(p.low)) {
@@ -76,7 +84,9 @@ export class TopicReader {
           const end = this.endOffsets.get(batch.partition) ?? 0;
           messages = messages.filter((m) => Number(m.offset) < end);
         }
-        if (messages.length > 0 && !this.stopped) this.options.onBatch(batch.partition, messages);
+        if (messages.length === 0 || this.stopped) return;
+        if (this.remaining.size > 0) this.buffer(batch.partition, messages);
+        else this.options.onBatch(batch.partition, messages);
       },
     });
     if (from === 'latest') {
@@ -84,11 +94,36 @@ export class TopicReader {
     }
   }
 
+  /**
+   * The records there were when the reader started go out partition by
+   * partition, lowest first, as a Kafka Streams thread processes a backlog
+   * task by task (ksqlDB's push queries from earliest answer in that order);
+   * at most BACKLOG_LIMIT records wait.
+   */
+  private buffer(partition: number, messages: readonly KafkaMessage[]): void {
+    const list = this.backlog.get(partition) ?? [];
+    this.backlog.set(partition, list);
+    list.push(...messages);
+    this.backlogSize += messages.length;
+    if (this.backlogSize >= BACKLOG_LIMIT) this.flushBacklog();
+  }
+
+  private flushBacklog(): void {
+    const partitions = [...this.backlog.keys()].sort((a, b) => a - b);
+    const batches = partitions.map((p) => [p, this.backlog.get(p) as KafkaMessage[]] as const);
+    this.backlog.clear();
+    this.backlogSize = 0;
+    for (const [partition, messages] of batches) if (!this.stopped) this.options.onBatch(partition, messages);
+  }
+
   private progress(partition: number, lastOffset: string): void {
     const end = this.remaining.get(partition);
     if (end !== undefined && Number(lastOffset) + 1 >= end) {
       this.remaining.delete(partition);
-      if (this.remaining.size === 0) this.markCaughtUp();
+      if (this.remaining.size === 0) {
+        this.flushBacklog();
+        this.markCaughtUp();
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import type { DataSource } from '../metastore/metastore.ts';
 import type { Query } from '../parser/ast.ts';
 import { substituteVariables } from '../parser/lexer.ts';
 import { parseStatements } from '../parser/parser.ts';
+import { ERROR_CODES, KsqlRequestError } from './entities.ts';
 import { MaterializedView } from './materialized-view.ts';
 import { runPullQuery } from './pull-query.ts';
 import { PushQuery, type PushSink } from './push-query.ts';
@@ -61,8 +62,16 @@ export class TransientQueries {
 
   constructor(private readonly options: TransientQueriesOptions) {}
 
-  /** Parses and analyzes one SELECT; a bad statement throws with ksqlDB's message. */
-  prepare(sql: string, sessionVariables: Record<string, unknown> = {}): PreparedQuery {
+  /**
+   * Parses and analyzes one SELECT; a bad statement throws with ksqlDB's
+   * message (a pull query's as a statement error, with its text, as
+   * ksqlDB's). `properties` are the request's.
+   */
+  prepare(
+    sql: string,
+    sessionVariables: Record<string, unknown> = {},
+    properties: Readonly<Record<string, unknown>> = {},
+  ): PreparedQuery {
     const variables = new Map(this.options.engine.variables);
     for (const [name, value] of Object.entries(sessionVariables)) variables.set(name.toUpperCase(), String(value));
     const pieces = splitStatements(sql);
@@ -78,7 +87,13 @@ export class TransientQueries {
         'Not a query: only SELECT statements can be sent to this endpoint; use /ksql for the others.',
       );
     }
-    return { query: planTransientQuery(this.options.engine, statement.query as Query), statementText: text.trim() };
+    const query = statement.query as Query;
+    try {
+      return { query: planTransientQuery(this.options.engine, query, properties), statementText: text.trim() };
+    } catch (error) {
+      if (query.emit !== null || !(error instanceof Error) || error instanceof KsqlRequestError) throw error;
+      throw new KsqlRequestError(ERROR_CODES.badStatement, error.message, text.trim());
+    }
   }
 
   newQueryId(query: TransientQuery): string {
@@ -148,7 +163,10 @@ export class TransientQueries {
           if (this.views.get(source.name)?.view === view) this.views.delete(source.name);
         },
       });
-      const ready = started.then((reader) => reader.caughtUp);
+      const ready = started.then((reader) => {
+        view.partitionCount = reader.partitionCount;
+        return reader.caughtUp;
+      });
       entry = { view, started, ready };
       this.views.set(source.name, entry);
       ready.catch(() => {
@@ -244,7 +262,7 @@ export class TransientQueries {
     from: 'earliest' | 'latest',
     onEmpty: (feed: SourceFeed) => void,
   ): Promise<SourceFeed> {
-    const feed = new SourceFeed(source, (f) => (from === 'earliest' ? void f.stop() : onEmpty(f)));
+    const feed = new SourceFeed(source, (f) => (from === 'earliest' ? void f.stop() : onEmpty(f)), from === 'earliest');
     const reader = await TopicReader.start({
       kafka: this.options.kafka,
       admin: this.options.admin,

@@ -16,10 +16,12 @@ import { SourceScope } from '../analyzer/scope.ts';
 import type { KsqlEngine } from '../execution/engine.ts';
 import type { DataSource } from '../metastore/metastore.ts';
 import type { Expr, Query } from '../parser/ast.ts';
+import { formatExpression } from '../parser/format.ts';
 import type { LogicalPlan } from '../planner/logical-plan.ts';
 import type { Row } from '../types/schema.ts';
 import { BIGINT, formatType, type SqlType, typesEqual } from '../types/sql-type.ts';
 import { castValue } from '../types/values.ts';
+import { analyzePullWhere, rewriteMagicTimestamps, tableScansEnabled } from './pull-query-where.ts';
 import { isPlainJson, restValue } from './rest-values.ts';
 
 /** ksqlDB's PULL_QUERY_SYNTAX_HELP, appended to every pull-query rule it breaks. */
@@ -68,6 +70,12 @@ export interface TransientQuery {
    * of that column instead of a scan; the whole WHERE still filters.
    */
   readonly valueLookup: ValueLookup | null;
+  /**
+   * Pull queries whose WHERE clause names exact keys: those keys, in the
+   * order it names them (rows are answered in that order within a
+   * partition, as ksqlDB's lookups are); null for a table scan.
+   */
+  readonly pullKeys: readonly (readonly unknown[])[] | null;
 }
 
 export interface ValueLookup {
@@ -77,7 +85,15 @@ export interface ValueLookup {
 
 const DISALLOWED_IN_PULL = new Set(['ROWPARTITION', 'ROWOFFSET']);
 
-export function planTransientQuery(engine: KsqlEngine, query: Query): TransientQuery {
+/**
+ * `properties` are the request's (streamsProperties): they and the
+ * server's config say whether pull queries may scan tables.
+ */
+export function planTransientQuery(
+  engine: KsqlEngine,
+  query: Query,
+  properties: Readonly<Record<string, unknown>> = {},
+): TransientQuery {
   const pull = query.emit === null;
   if (pull) checkPullRules(query);
   const ctx = new QueryContext(query, engine.metastore, engine.functions, { sinkName: '', config: engine.config });
@@ -102,21 +118,19 @@ export function planTransientQuery(engine: KsqlEngine, query: Query): TransientQ
       );
     return planTopologyQuery(engine, query, items);
   }
-  if (pull) checkQueryable(engine, source);
-
   let items = projectionItems(ctx, query.select);
   if (source.window !== null && query.select.some((i) => i.kind === 'all' && i.source === null)) {
-    // ksqlDB's transient queries over windowed sources show the window bounds after the key.
-    const keyCount = items.findIndex((i) => !source.schema.key.some((k) => k.name === i.name));
+    // ksqlDB's transient queries over windowed sources show the window bounds after the key
+    // columns `*` brings in (which may follow other selected columns).
+    const isKey = (i: { name: string }) => source.schema.key.some((k) => k.name === i.name);
+    let keyCount = items.findIndex(isKey);
+    if (keyCount < 0) keyCount = 0;
+    while (keyCount < items.length && isKey(items[keyCount] as { name: string })) keyCount++;
     const bounds = ['WINDOWSTART', 'WINDOWEND'].map((name) => ({
       expr: { kind: 'column', source: null, name } as Expr,
       name,
     }));
-    items = [
-      ...items.slice(0, keyCount < 0 ? items.length : keyCount),
-      ...bounds,
-      ...items.slice(keyCount < 0 ? items.length : keyCount),
-    ];
+    items = [...items.slice(0, keyCount), ...bounds, ...items.slice(keyCount)];
   }
   ctx.checkNoAggregates(
     items.map((i) => i.expr),
@@ -124,19 +138,47 @@ export function planTransientQuery(engine: KsqlEngine, query: Query): TransientQ
   );
   const compiled = items.map((i) => ctx.compile(i.expr, ctx.scope));
   const types = compiled.map((c) => c.type);
+  if (pull) checkDuplicateColumns(items, types);
 
+  // A string compared with ROWTIME or a window bound is a datetime (ksqlDB's magic timestamps).
+  const whereExpr = query.where === null ? null : rewriteMagicTimestamps(query.where);
   let where: TransientQuery['where'] = null;
-  if (query.where !== null) {
-    ctx.checkNoAggregates([query.where], 'WHERE');
-    const c = ctx.compile(query.where, ctx.scope.withClause('WHERE'));
+  if (whereExpr !== null) {
+    if (pull && source.window === null) {
+      const bound = columnsOf(whereExpr).find((c) => c === 'WINDOWSTART' || c === 'WINDOWEND');
+      if (bound !== undefined) throw new AnalysisError(`WHERE column '${bound}' cannot be resolved.`);
+    }
+    ctx.checkNoAggregates([whereExpr], 'WHERE');
+    let c: Compiled;
+    try {
+      c = ctx.compile(whereExpr, ctx.scope.withClause('WHERE'));
+    } catch (error) {
+      // ksqlDB's type errors in WHERE name the clause they were found in.
+      if (!(error instanceof AnalysisError) || !error.message.startsWith('Error in WHERE expression: ')) throw error;
+      throw new AnalysisError(`${error.message}\nStatement: ${formatExpression(whereExpr)}`);
+    }
     if (c.type.base !== 'BOOLEAN')
       throw new AnalysisError('Type error in WHERE expression: Should evaluate to boolean.');
     where = (row) => c.evaluate(row) === true;
   }
 
-  const lookup = pull && query.where !== null ? keyLookup(engine, source, ref.alias, query.where) : null;
+  const pullWhere =
+    pull && whereExpr !== null && source.type === 'TABLE'
+      ? analyzePullWhere(engine, source, ref.alias, whereExpr, tableScansEnabled(properties, engine.config))
+      : null;
+  if (pull) checkQueryable(engine, source);
+  const pullKeys = pullWhere?.keys ?? null;
+  // Exact keys are read as they are; a scan may still narrow to a key range or a value column's index.
+  const range =
+    pull && whereExpr !== null && pullKeys === null ? keyLookup(engine, source, ref.alias, whereExpr) : null;
+  const lookup: KeyLookup | null =
+    pullKeys !== null && source.window === null
+      ? { kind: 'keys', keys: pullKeys.map((k) => [...k]) }
+      : range?.lookup.kind === 'range'
+        ? range.lookup
+        : null;
   const valueLookup =
-    pull && query.where !== null && lookup === null ? valueColumnLookup(engine, source, ref.alias, query.where) : null;
+    pull && whereExpr !== null && lookup === null ? valueColumnLookup(engine, source, ref.alias, whereExpr) : null;
   return {
     pull,
     source,
@@ -147,9 +189,10 @@ export function planTransientQuery(engine: KsqlEngine, query: Query): TransientQ
     where,
     project: projector(compiled, types),
     limit: query.limit,
-    lookup: lookup?.lookup ?? null,
-    filterBeyondLookup: query.where !== null && (lookup === null || !lookup.complete),
+    lookup,
+    filterBeyondLookup: where !== null,
     valueLookup,
+    pullKeys,
   };
 }
 
@@ -197,6 +240,7 @@ function planTopologyQuery(engine: KsqlEngine, query: Query, items: readonly { n
     lookup: null,
     valueLookup: null,
     filterBeyondLookup: false,
+    pullKeys: null,
   };
 }
 
@@ -207,23 +251,39 @@ function planTopologyQuery(engine: KsqlEngine, query: Query, items: readonly { n
  */
 export function planWithKey(engine: KsqlEngine, query: Query): LogicalPlan {
   const options = { sinkName: 'TRANSIENT', config: engine.config };
+  const pos = { line: 1, column: 1 };
   try {
     return analyzeQuery(query, engine.metastore, engine.functions, options);
   } catch (error) {
-    if (!(error instanceof Error) || !error.message.includes('in its projection')) throw error;
+    if (!(error instanceof Error)) throw error;
+    if (query.groupBy === null && query.window === null && error.message.includes('requires a GROUP BY clause')) {
+      // A transient query may aggregate its whole input: one group, under a constant key.
+      return planWithKey(engine, { ...query, groupBy: [{ kind: 'literal', type: 'INTEGER', value: 1 }] });
+    }
+    if (error.message === 'The projection contains no value columns.' && query.groupBy !== null) {
+      // A persistent query's sink needs a value column; a transient one's rows need not have one.
+      const extra = {
+        kind: 'expr' as const,
+        expr: { kind: 'literal', type: 'INTEGER', value: 1 } as Expr,
+        alias: HIDDEN_VALUE,
+        pos,
+      };
+      return planWithKey(engine, { ...query, select: [...query.select, extra] });
+    }
+    if (!error.message.includes('in its projection')) throw error;
     const lastJoin = query.from.joins[query.from.joins.length - 1];
     const keys: readonly Expr[] =
       query.groupBy ??
       query.partitionBy ??
       (lastJoin !== undefined && lastJoin.on.kind === 'comparison' ? [lastJoin.on.left] : []);
     if (keys.length === 0) throw error;
-    const pos = { line: 1, column: 1 };
     const extra = keys.map((expr, i) => ({ kind: 'expr' as const, expr, alias: `${HIDDEN_KEY}${i}`, pos }));
     return analyzeQuery({ ...query, select: [...query.select, ...extra] }, engine.metastore, engine.functions, options);
   }
 }
 
 const HIDDEN_KEY = 'KSQL_TRANSIENT_KEY_';
+const HIDDEN_VALUE = 'KSQL_TRANSIENT_VALUE';
 
 function projector(compiled: readonly Compiled[], types: readonly SqlType[]): (row: Row) => unknown[] {
   const plain = types.map(isPlainJson);
@@ -261,6 +321,19 @@ function checkPullRules(query: Query): void {
   const badWhere = [...new Set((query.where ? columnsOf(query.where) : []).filter((c) => DISALLOWED_IN_PULL.has(c)))];
   if (badWhere.length > 0)
     fail(`Pull queries don't support the following columns in WHERE clauses: ${badWhere.join(', ')}\n`);
+}
+
+/** ksqlDB's result schema allows a name once: `SELECT VAL, VAL` fails. */
+function checkDuplicateColumns(items: readonly { name: string }[], types: readonly SqlType[]): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.name)) {
+      throw new AnalysisError(
+        `Duplicate value columns found in schema: \`${item.name}\` ${formatType(types[i] as SqlType)}`,
+      );
+    }
+    seen.add(item.name);
+  });
 }
 
 /** A table is queryable when a persistent query materializes it, or when it is a SOURCE table. */

@@ -27,7 +27,7 @@ export async function queryStream(
       throw new KsqlRequestError(ERROR_CODES.badRequest, 'Invalid JSON in request: "sql" must be a string.');
     }
     properties = objectField(body, 'properties');
-    prepared = queries.prepare(body.sql, objectField(body, 'sessionVariables'));
+    prepared = queries.prepare(body.sql, objectField(body, 'sessionVariables'), properties);
   } catch (error) {
     sendError(response, asStatementError(error), JSON_TYPE);
     return;

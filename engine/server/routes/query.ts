@@ -31,6 +31,7 @@ export async function streamedQuery(
     prepared = queries.prepare(
       body.ksql,
       variables !== null && typeof variables === 'object' ? (variables as Record<string, unknown>) : {},
+      properties,
     );
   } catch (error) {
     sendError(response, asStatementError(error), type);
