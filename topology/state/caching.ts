@@ -6,7 +6,7 @@
  * over its size and its least recently used entry is dirty; as in Kafka
  * Streams, evicting a dirty entry flushes every dirty entry of that cache.
  */
-import { keyFromId, keyId, windowStoreKey } from './bytes.ts';
+import { KeyIdCache, keyFromId, keyId } from './bytes.ts';
 import type {
   BytesEntry,
   KeyValueBytesStore,
@@ -31,80 +31,140 @@ interface CacheEntry {
   size: number;
 }
 
+/** An entry, linked into the cache's two lists: every entry by last use, and dirty entries by last write. */
+class CacheNode implements CacheEntry {
+  older: CacheNode | null = null;
+  newer: CacheNode | null = null;
+  olderDirty: CacheNode | null = null;
+  newerDirty: CacheNode | null = null;
+  inDirty = false;
+
+  constructor(
+    readonly id: string,
+    public value: Buffer | null,
+    public dirty: boolean,
+    public timestamp: number,
+    public size: number,
+  ) {}
+}
+
 const ENTRY_OVERHEAD = 64;
 
-/** Insertion-ordered map used as an LRU: touching an entry moves it to the end. */
+/**
+ * An LRU: a Map from id to entry, the entries linked by last use (touching
+ * one moves it to the newest end) and the dirty ones by last write (the
+ * order flushes send them downstream). Links rather than a Map's insertion
+ * order: a read and then a write of one entry, once per record, cost a
+ * Map lookup each and no Map deletes and inserts.
+ */
 class LruCache {
-  readonly entries = new Map<string, CacheEntry>();
-  /** Dirty keys in the order of their last write: the order flushes send them downstream. */
-  readonly dirty = new Set<string>();
+  readonly entries = new Map<string, CacheNode>();
   bytes = 0;
-  /**
-   * One iterator kept from eldest() to the next: a new one would step over
-   * every entry deleted from the front of the Map since V8 last compacted
-   * it (up to half its slots), which made a full cache's evictions quadratic.
-   * Everything before the cursor is gone or moved to the end, except `head`.
-   */
-  private cursor: Iterator<[string, CacheEntry]> | null = null;
-  private head: [string, CacheEntry] | undefined = undefined;
+  private eldestNode: CacheNode | null = null;
+  private newestNode: CacheNode | null = null;
+  private eldestDirty: CacheNode | null = null;
+  private newestDirty: CacheNode | null = null;
 
   constructor(readonly maxBytes: number) {}
 
   get(id: string): CacheEntry | undefined {
-    const entry = this.entries.get(id);
-    if (entry !== undefined) {
-      this.moved(id);
-      this.entries.delete(id);
-      this.entries.set(id, entry);
-    }
-    return entry;
+    const node = this.entries.get(id);
+    if (node !== undefined) this.touch(node);
+    return node;
   }
 
-  set(id: string, entry: CacheEntry): void {
-    const old = this.entries.get(id);
-    if (old !== undefined) {
-      this.moved(id);
-      this.bytes -= old.size;
-      this.entries.delete(id);
+  /** Caches a value: a dirty one becomes the newest write, to be flushed after every earlier one. */
+  set(id: string, value: Buffer | null, dirty: boolean, timestamp: number, size: number): void {
+    let node = this.entries.get(id);
+    if (node === undefined) {
+      node = new CacheNode(id, value, dirty, timestamp, size);
+      this.entries.set(id, node);
+      this.link(node);
+    } else {
+      this.bytes -= node.size;
+      node.value = value;
+      node.dirty = dirty;
+      node.timestamp = timestamp;
+      node.size = size;
+      this.touch(node);
     }
-    this.entries.set(id, entry);
-    this.bytes += entry.size;
-    if (entry.dirty) {
-      this.dirty.delete(id);
-      this.dirty.add(id);
-    }
+    this.bytes += size;
+    if (dirty) this.markDirty(node);
+    else if (node.inDirty) this.unlinkDirty(node);
   }
 
   delete(id: string): void {
-    const old = this.entries.get(id);
-    if (old !== undefined) {
-      this.moved(id);
-      this.bytes -= old.size;
-      this.entries.delete(id);
-    }
-    this.dirty.delete(id);
+    const node = this.entries.get(id);
+    if (node === undefined) return;
+    this.entries.delete(id);
+    this.bytes -= node.size;
+    this.unlink(node);
+    if (node.inDirty) this.unlinkDirty(node);
+  }
+
+  /** Takes an id off the dirty list (written down, or gone). */
+  clean(id: string): void {
+    const node = this.entries.get(id);
+    if (node?.inDirty === true) this.unlinkDirty(node);
+  }
+
+  /** The dirty ids, the earliest write first. */
+  dirtyIds(): string[] {
+    const ids: string[] = [];
+    for (let node = this.eldestDirty; node !== null; node = node.newerDirty) ids.push(node.id);
+    return ids;
   }
 
   overFull(): boolean {
     return this.bytes > this.maxBytes && this.entries.size > 0;
   }
 
-  eldest(): [string, CacheEntry] | undefined {
-    if (this.head === undefined) {
-      this.cursor ??= this.entries.entries();
-      const next = this.cursor.next();
-      if (next.done === true) {
-        this.cursor = null; // a finished iterator stays finished, even when entries come later
-        return undefined;
-      }
-      this.head = next.value;
-    }
-    return this.head;
+  eldest(): CacheNode | undefined {
+    return this.eldestNode ?? undefined;
   }
 
-  /** An entry leaves its place (deleted, or moved to the end): if it was the eldest, the cursor moves on. */
-  private moved(id: string): void {
-    if (this.head !== undefined && this.head[0] === id) this.head = undefined;
+  private touch(node: CacheNode): void {
+    if (node === this.newestNode) return;
+    this.unlink(node);
+    this.link(node);
+  }
+
+  private link(node: CacheNode): void {
+    node.older = this.newestNode;
+    node.newer = null;
+    if (this.newestNode === null) this.eldestNode = node;
+    else this.newestNode.newer = node;
+    this.newestNode = node;
+  }
+
+  private unlink(node: CacheNode): void {
+    if (node.older === null) this.eldestNode = node.newer;
+    else node.older.newer = node.newer;
+    if (node.newer === null) this.newestNode = node.older;
+    else node.newer.older = node.older;
+    node.older = null;
+    node.newer = null;
+  }
+
+  private markDirty(node: CacheNode): void {
+    if (node === this.newestDirty) return;
+    if (node.inDirty) this.unlinkDirty(node);
+    node.olderDirty = this.newestDirty;
+    node.newerDirty = null;
+    if (this.newestDirty === null) this.eldestDirty = node;
+    else this.newestDirty.newerDirty = node;
+    this.newestDirty = node;
+    node.inDirty = true;
+  }
+
+  private unlinkDirty(node: CacheNode): void {
+    if (node.olderDirty === null) this.eldestDirty = node.newerDirty;
+    else node.olderDirty.newerDirty = node.newerDirty;
+    if (node.newerDirty === null) this.newestDirty = node.olderDirty;
+    else node.newerDirty.olderDirty = node.olderDirty;
+    node.olderDirty = null;
+    node.newerDirty = null;
+    node.inDirty = false;
   }
 }
 
@@ -150,7 +210,7 @@ abstract class CachingStore<B extends StateStore> implements StateStore {
   /** Caches a write, stamped with the current record's timestamp, to be written down on flush. */
   protected putDirty(id: string, keyLength: number, value: Buffer | null): void {
     const timestamp = this.context?.recordTimestamp() ?? 0;
-    this.cache.set(id, { value, dirty: true, timestamp, size: keyLength + (value?.length ?? 0) + ENTRY_OVERHEAD });
+    this.cache.set(id, value, true, timestamp, keyLength + (value?.length ?? 0) + ENTRY_OVERHEAD);
     this.evictIfFull();
   }
 
@@ -166,15 +226,15 @@ abstract class CachingStore<B extends StateStore> implements StateStore {
     while (this.cache.overFull()) {
       const eldest = this.cache.eldest();
       if (eldest === undefined) return;
-      if (eldest[1].dirty) this.flushDirty();
-      this.forget(eldest[0]);
+      if (eldest.dirty) this.flushDirty();
+      this.forget(eldest.id);
     }
   }
 
   private flushDirty(): void {
-    for (const id of [...this.cache.dirty]) {
+    for (const id of this.cache.dirtyIds()) {
       const entry = this.cache.entries.get(id);
-      this.cache.dirty.delete(id);
+      this.cache.clean(id);
       if (entry === undefined || !entry.dirty) continue;
       this.writeDown(id, entry);
     }
@@ -194,7 +254,7 @@ export class CachingKeyValueStore extends CachingStore<KeyValueBytesStore> imple
     if (cached !== undefined) return cached.value ?? undefined;
     const value = this.inner.get(key);
     if (value !== undefined) {
-      this.cache.set(id, { value, dirty: false, timestamp: 0, size: key.length + value.length + ENTRY_OVERHEAD });
+      this.cache.set(id, value, false, 0, key.length + value.length + ENTRY_OVERHEAD);
       this.evictIfFull();
     }
     return value;
@@ -250,12 +310,31 @@ export class CachingKeyValueStore extends CachingStore<KeyValueBytesStore> imple
   }
 }
 
-/** Caches window-store entries by (key, window start); duplicates (join buffers) are never cached. */
+/** Called for each flushed window entry; oldValue is null unless the listener asked for old values. */
+export type WindowBytesFlushListener = (
+  key: Buffer,
+  windowStart: number,
+  newValue: Buffer | null,
+  oldValue: Buffer | null,
+  timestamp: number,
+) => void;
+
+/**
+ * Caches window-store entries by (key, window start); duplicates (join
+ * buffers) are never cached. An entry's cache id is `<window start>|<key id>`:
+ * only the cache uses it (flushes go in write order, and the inner store
+ * and the changelog get the key and window start), so no window-store key is
+ * built for it.
+ */
 export class CachingWindowStore extends CachingStore<WindowBytesStore> implements WindowBytesStore {
   private readonly keys = new Map<string, { key: Buffer; windowStart: number }>();
-  private listener:
-    | ((key: Buffer, windowStart: number, newValue: Buffer | null, oldValue: Buffer | null, timestamp: number) => void)
-    | null = null;
+  private listener: WindowBytesFlushListener | null = null;
+  private wantsOldValues: () => boolean = () => true;
+  private readonly keyIds = new KeyIdCache();
+  // The id asked for last: a fetch and then a put of one window build it once.
+  private lastKey: Buffer | null = null;
+  private lastStart = 0;
+  private lastId = '';
 
   get retentionMs(): number {
     return this.inner.retentionMs;
@@ -265,16 +344,19 @@ export class CachingWindowStore extends CachingStore<WindowBytesStore> implement
     return this.inner.retainDuplicates;
   }
 
-  setFlushListener(
-    listener: (
-      key: Buffer,
-      windowStart: number,
-      newValue: Buffer | null,
-      oldValue: Buffer | null,
-      timestamp: number,
-    ) => void,
-  ): void {
+  /** `oldValues` says, at each flush, whether the listener needs the value an entry replaces (a read of the store). */
+  setFlushListener(listener: WindowBytesFlushListener, oldValues: () => boolean = () => true): void {
     this.listener = listener;
+    this.wantsOldValues = oldValues;
+  }
+
+  private cacheId(key: Buffer, windowStart: number): string {
+    if (key !== this.lastKey || windowStart !== this.lastStart) {
+      this.lastKey = key;
+      this.lastStart = windowStart;
+      this.lastId = `${windowStart}|${this.keyIds.of(key)}`;
+    }
+    return this.lastId;
   }
 
   observedStreamTime(): number {
@@ -286,14 +368,14 @@ export class CachingWindowStore extends CachingStore<WindowBytesStore> implement
   put(key: Buffer, value: Buffer | null, windowStart: number): void {
     if (windowStart > this.cachedStreamTime) this.cachedStreamTime = windowStart;
     if (windowStart <= this.observedStreamTime() - this.inner.retentionMs) return;
-    const id = keyId(windowStoreKey(key, windowStart, 0));
-    this.keys.set(id, { key, windowStart });
+    const id = this.cacheId(key, windowStart);
+    if (!this.keys.has(id)) this.keys.set(id, { key, windowStart });
     this.putDirty(id, key.length, value);
   }
 
   fetch(key: Buffer, windowStart: number): Buffer | undefined {
     if (windowStart <= this.observedStreamTime() - this.inner.retentionMs) return undefined;
-    const cached = this.cache.get(keyId(windowStoreKey(key, windowStart, 0)));
+    const cached = this.cache.get(this.cacheId(key, windowStart));
     if (cached !== undefined) return cached.value ?? undefined;
     return this.inner.fetch(key, windowStart);
   }
@@ -319,7 +401,7 @@ export class CachingWindowStore extends CachingStore<WindowBytesStore> implement
   fetchAll(timeFrom: number, timeTo: number): WindowBytesEntry[] {
     const byId = new Map<string, WindowBytesEntry | null>();
     for (const entry of this.inner.fetchAll(timeFrom, timeTo))
-      byId.set(keyId(windowStoreKey(entry.key, entry.windowStart, 0)), entry);
+      byId.set(`${entry.windowStart}|${keyId(entry.key)}`, entry);
     const minLive = Math.max(timeFrom, this.observedStreamTime() - this.inner.retentionMs + 1);
     for (const [id, entry] of this.cache.entries) {
       const k = this.keys.get(id);
@@ -343,7 +425,8 @@ export class CachingWindowStore extends CachingStore<WindowBytesStore> implement
   protected writeDown(id: string, entry: CacheEntry): void {
     const k = this.keys.get(id);
     if (k === undefined) return;
-    const old = this.listener === null ? null : (this.inner.fetch(k.key, k.windowStart) ?? null);
+    const old =
+      this.listener === null || !this.wantsOldValues() ? null : (this.inner.fetch(k.key, k.windowStart) ?? null);
     this.inner.put(k.key, entry.value, k.windowStart);
     entry.dirty = false;
     if (entry.value === null) this.forget(id);

@@ -286,6 +286,88 @@ describe('record cache', () => {
     assert.equal(store.approximateNumEntries(), 50_000);
   });
 
+  it('window cache: coalesces per key and window, flushes in write order, logs the uncached changelog bytes', () => {
+    const L = Serdes.Long();
+    const build = (caching: boolean, log: Array<ChangelogRecord & { topic: string }>) => {
+      const builder = Stores.windowStoreBuilder(Stores.inMemoryWindowStore('wc', 100, 10, false), Serdes.String(), L);
+      const store = (caching ? builder.withCachingEnabled() : builder).build({
+        cachingAllowed: true,
+        cacheMaxBytes: 1 << 20,
+      });
+      store.init(context(log));
+      return store;
+    };
+    const cachedLog: Array<ChangelogRecord & { topic: string }> = [];
+    const plainLog: Array<ChangelogRecord & { topic: string }> = [];
+    const cached = build(true, cachedLog);
+    const plain = build(false, plainLog);
+    let wantOld = false;
+    const flushed: unknown[] = [];
+    assert.equal(
+      cached.setFlushListener(
+        (k, n, o) => flushed.push([k.key, k.window.start, n, o]),
+        () => wantOld,
+      ),
+      true,
+    );
+    // A read and then a write of one window, as an aggregation does, between writes to others.
+    const writes: Array<[string, number, number]> = [
+      ['a', 1, 0],
+      ['b', 2, 0],
+      ['a', 3, 10],
+      ['a', 4, 0],
+      ['b', 5, 0],
+      ['a', 6, 0],
+    ];
+    for (const [key, value, start] of writes) {
+      cached.fetch(key, start);
+      cached.put(key, value, start);
+    }
+    assert.equal(cached.fetch('a', 0), 6);
+    assert.deepEqual(cached.fetchRange('a', 0, 10), [
+      { windowStart: 0, value: 6 },
+      { windowStart: 10, value: 3 },
+    ]);
+    assert.equal(cachedLog.length, 0);
+    cached.flush();
+    assert.deepEqual(flushed, [
+      ['a', 10, 3, null],
+      ['b', 0, 5, null],
+      ['a', 0, 6, null],
+    ]);
+    // The changelog gets what an uncached store logs for the last write of each window, in flush order.
+    for (const [key, value, start] of [
+      ['a', 3, 10],
+      ['b', 5, 0],
+      ['a', 6, 0],
+    ] as const)
+      plain.put(key, value, start);
+    assert.deepEqual(
+      cachedLog.map((r) => [r.topic, r.key, r.value]),
+      plainLog.map((r) => [r.topic, r.key, r.value]),
+    );
+    // Cached and stored windows merge in reads; old values are read only when the listener wants them.
+    cached.put('c', 7, 10);
+    assert.deepEqual(
+      cached.fetchAll(0, 10).map((e) => [e.key.key, e.key.window.start, e.value]),
+      [
+        ['a', 0, 6],
+        ['b', 0, 5],
+        ['a', 10, 3],
+        ['c', 10, 7],
+      ],
+    );
+    wantOld = true;
+    cached.put('a', 8, 0);
+    cached.flush();
+    assert.deepEqual(flushed.slice(3), [
+      ['c', 10, 7, null],
+      ['a', 0, 8, 6],
+    ]);
+    cached.close();
+    plain.close();
+  });
+
   it('is off when the runtime turns caching off, whatever the builder says', () => {
     const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('off'), Serdes.String(), Serdes.Long())
       .withCachingEnabled()

@@ -249,18 +249,28 @@ export class WindowStore<K, V> extends TypedStore<WindowBytesStore, K, V> {
     return this.fetchAll(0, Number.MAX_SAFE_INTEGER);
   }
 
-  setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean {
+  /**
+   * Attaches a listener for flushed updates; false when the store has no cache.
+   * `oldValues` false at a flush: the listener gets null for the replaced
+   * values, which are then not read.
+   */
+  setFlushListener(listener: FlushListener<Windowed<K>, V>, oldValues?: () => boolean): boolean {
     const cacheable = this.bytes as {
-      setFlushListener?(l: (key: Buffer, start: number, n: Buffer | null, o: Buffer | null, ts: number) => void): void;
+      setFlushListener?(
+        l: (key: Buffer, start: number, n: Buffer | null, o: Buffer | null, ts: number) => void,
+        oldValues?: () => boolean,
+      ): void;
     };
     if (!this.cached || cacheable.setFlushListener === undefined) return false;
-    cacheable.setFlushListener((key, start, newValue, oldValue, timestamp) =>
-      listener(
-        windowed(this.keySerde.deserialize(this.topic, key) as K, start, start + this.windowSizeMs),
-        this.valueSerde.deserialize(this.topic, newValue),
-        this.valueSerde.deserialize(this.topic, oldValue),
-        timestamp,
-      ),
+    cacheable.setFlushListener(
+      (key, start, newValue, oldValue, timestamp) =>
+        listener(
+          windowed(this.keySerde.deserialize(this.topic, key) as K, start, start + this.windowSizeMs),
+          this.valueSerde.deserialize(this.topic, newValue),
+          this.valueSerde.deserialize(this.topic, oldValue),
+          timestamp,
+        ),
+      oldValues,
     );
     return true;
   }

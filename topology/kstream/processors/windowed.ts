@@ -24,18 +24,26 @@ import type { TableNodeState } from './table.ts';
 
 /** Forwards window updates at once, or through the window store's cache when it has one. */
 class WindowTupleForwarder<K, V> {
-  private readonly cached: boolean;
+  /** True when updates go downstream on flush: then the processor builds no record for them. */
+  readonly cached: boolean;
 
   constructor(
     store: TimestampedWindowStore<K, V>,
     private readonly context: ProcessorContext<Windowed<K>, Change<V>>,
     sendOldValues: () => boolean,
   ) {
-    this.cached = store.setFlushListener((key, newValue, oldValue, timestamp) => {
-      context.forward(
-        new Record(key, change(newValue?.value ?? null, sendOldValues() ? (oldValue?.value ?? null) : null), timestamp),
-      );
-    });
+    this.cached = store.setFlushListener(
+      (key, newValue, oldValue, timestamp) => {
+        context.forward(
+          new Record(
+            key,
+            change(newValue?.value ?? null, sendOldValues() ? (oldValue?.value ?? null) : null),
+            timestamp,
+          ),
+        );
+      },
+      sendOldValues, // without old values downstream, a flush does not read the values it replaces
+    );
   }
 
   maybeForward(record: Record<Windowed<K>, Change<V>>): void {
@@ -96,6 +104,7 @@ export class TimeWindowAggregateProcessor<K, V, VA> implements Processor<K, V, W
       }
       const newTimestamp = old === null ? timestamp : Math.max(timestamp, old.timestamp);
       this.store.put(key, { value: newAgg, timestamp: newTimestamp }, start);
+      if (this.forwarder.cached) continue;
       this.forwarder.maybeForward(
         new Record(
           windowed(key, start, end),
