@@ -10,7 +10,7 @@
 
 import { compare } from '../functions/aggregates.ts';
 import type { FunctionRegistry } from '../functions/registry.ts';
-import type { Expr } from '../parser/ast.ts';
+import type { ComparisonOp, Expr } from '../parser/ast.ts';
 import { formatExpression } from '../parser/format.ts';
 import type { Row } from '../types/schema.ts';
 import {
@@ -33,7 +33,7 @@ import {
 import { castValue, checkDecimal, roundDecimal } from '../types/values.ts';
 
 /** ksqlDB's names of the comparison operators (ComparisonExpression.Type), as its messages print them. */
-const COMPARISON_TYPE_NAMES: Readonly<Record<string, string>> = {
+const COMPARISON_TYPE_NAMES: Readonly<Record<ComparisonOp, string>> = {
   '=': 'EQUAL',
   '<>': 'NOT_EQUAL',
   '<': 'LESS_THAN',
@@ -387,7 +387,7 @@ class ExpressionCompiler {
       (r.base === 'STRING' && ['TIMESTAMP', 'DATE', 'TIME'].includes(l.base));
     if (!comparable) {
       throw new AnalysisError(
-        `Error in WHERE expression: Cannot compare ${formatExpression((expr as { left: Expr }).left)} (${formatType(l)}) to ${formatExpression((expr as { right: Expr }).right)} (${formatType(r)}) with ${COMPARISON_TYPE_NAMES[op] ?? op}.`,
+        `Error in WHERE expression: Cannot compare ${formatExpression((expr as { left: Expr }).left)} (${formatType(l)}) to ${formatExpression((expr as { right: Expr }).right)} (${formatType(r)}) with ${COMPARISON_TYPE_NAMES[op as ComparisonOp] ?? op}.`,
       );
     }
     const ordered = op !== '=' && op !== '<>';

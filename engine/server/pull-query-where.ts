@@ -20,16 +20,6 @@ const SYNTAX_HELP =
 
 const WINDOW_BOUNDS = new Set(['WINDOWSTART', 'WINDOWEND']);
 
-/** ksqlDB's names of the comparison operators, as its messages print them. */
-export const COMPARISON_TYPE_NAMES: Readonly<Record<ComparisonOp, string>> = {
-  '=': 'EQUAL',
-  '<>': 'NOT_EQUAL',
-  '<': 'LESS_THAN',
-  '<=': 'LESS_THAN_OR_EQUAL',
-  '>': 'GREATER_THAN',
-  '>=': 'GREATER_THAN_OR_EQUAL',
-};
-
 /** ksqlDB's invalidWhereClauseException text. */
 function invalidWhere(message: string, windowed: boolean): AnalysisError {
   const windowHelp = windowed

@@ -18,13 +18,7 @@ test("murmur2 gives Kafka's values (from the Java client's UtilsTest)", () => {
 });
 
 test("keyed records go where kafkajs's DefaultPartitioner sends them", () => {
-  const partitionMetadata = Array.from({ length: 6 }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }));
+  const partitionMetadata = partitionsWithLeader(6);
   const kafkajs = Partitioners.DefaultPartitioner();
   const ours = new Partitioner(6);
   for (let i = 0; i < 2_000; i++) {
@@ -43,13 +37,7 @@ test('unkeyed records go round-robin', () => {
 });
 
 test("our kafkajs partitioner places records as kafkajs's DefaultPartitioner, only faster", () => {
-  const partitionMetadata = Array.from({ length: 7 }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }));
+  const partitionMetadata = partitionsWithLeader(7);
   const kafkajs = Partitioners.DefaultPartitioner();
   const ours = murmur2Partitioner();
   const keys = [
@@ -73,3 +61,14 @@ test("our kafkajs partitioner places records as kafkajs's DefaultPartitioner, on
   const unkeyed = Array.from({ length: 8 }, () => ours({ topic: 't', partitionMetadata, message: { value: null } }));
   assert.deepEqual(unkeyed, [0, 1, 2, 3, 4, 5, 6, 0], 'unkeyed records go round-robin');
 });
+
+/** kafkajs's metadata for `count` partitions, all led by broker 0. */
+function partitionsWithLeader(count: number) {
+  return Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+}
