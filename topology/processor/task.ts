@@ -8,6 +8,7 @@
  * the task's transaction). Nothing on the per-record path is async.
  */
 
+import { keyPartition } from '../runtime/kafkajs-messages.ts';
 import { type Serde, SerializationError } from '../serde/serde.ts';
 import type { ChangelogRecord, ChangelogWriter } from '../state/changelog.ts';
 import type { StateStore, StoreContext } from '../state/store.ts';
@@ -388,10 +389,13 @@ export class StreamTask implements StoreContext {
       this.sourceKeyBytes(spec.keySerde, record.key) ?? spec.keySerde.serialize(topic, record.key, record.headers);
     const value = spec.valueSerde.serialize(topic, record.value, record.headers);
     const collector = this.config.collector;
+    const windowBytes = spec.keySerde.windowBytes;
     const partition =
-      spec.partitioner === null
-        ? null
-        : spec.partitioner(topic, record.key, record.value, collector.partitionsFor(topic));
+      spec.partitioner !== null
+        ? spec.partitioner(topic, record.key, record.value, collector.partitionsFor(topic))
+        : windowBytes !== undefined && key !== null && key.length >= windowBytes
+          ? keyPartition(key.subarray(0, key.length - windowBytes), collector.partitionsFor(topic))
+          : null;
     collector.send(topic, key, value, record.timestamp, record.headers, partition);
   }
 

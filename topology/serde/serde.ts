@@ -19,6 +19,12 @@ export interface Serde<T> {
    * subject). The runtime then reuses the bytes a key was read from.
    */
   readonly topicIndependent?: boolean;
+  /**
+   * A windowed key's serde: how many bytes of window its keys end with.
+   * Records are placed by the key before them (Kafka Streams'
+   * WindowedStreamPartitioner), so every window of a key shares its partition.
+   */
+  readonly windowBytes?: number;
 }
 
 /** Thrown by a deserializer; the message is the reason written to the processing log. */

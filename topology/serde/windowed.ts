@@ -30,6 +30,7 @@ export function windowed<K>(key: K, start: number, end: number): Windowed<K> {
 export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs = Number.MAX_SAFE_INTEGER): Serde<Windowed<K>> {
   const stringKeys = inner === (Serdes.String() as Serde<unknown>);
   return {
+    windowBytes: 8,
     serialize(topic: string, value: Windowed<K> | null, headers?: Headers): Buffer | null {
       if (value === null) return null;
       if (stringKeys && typeof value.key === 'string') {
@@ -58,6 +59,7 @@ export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs = Number.MAX_
 
 export function sessionWindowedSerde<K>(inner: Serde<K>): Serde<Windowed<K>> {
   return {
+    windowBytes: 16,
     serialize(topic: string, value: Windowed<K> | null, headers?: Headers): Buffer | null {
       if (value === null) return null;
       const key = inner.serialize(topic, value.key, headers) ?? EMPTY;
