@@ -71,7 +71,13 @@ export {
 } from './processor/topology.ts';
 export type { ProcessingGuarantee, StreamsConfig } from './runtime/config.ts';
 export { KafkaStreams, type StreamsMetrics, type StreamsState } from './runtime/kafka-streams.ts';
-export { kafkajsMessage, keyPartition, murmur2, murmur2Partitioner } from './runtime/kafkajs-messages.ts';
+export {
+  kafkajsMessage,
+  keyPartition,
+  murmur2,
+  murmur2Partitioner,
+  windowedKeyPartition,
+} from './runtime/kafkajs-messages.ts';
 export {
   readInt64,
   type SchemaRegistrySerdeFactory,
@@ -80,7 +86,15 @@ export {
   SerializationError,
   writeInt64,
 } from './serde/serde.ts';
-export { sessionWindowedSerde, timeWindowedSerde, type Window, type Windowed, windowed } from './serde/windowed.ts';
+export {
+  SESSION_WINDOW_BYTES,
+  sessionWindowedSerde,
+  TIME_WINDOW_BYTES,
+  timeWindowedSerde,
+  type Window,
+  type Windowed,
+  windowed,
+} from './serde/windowed.ts';
 export { type ChangelogRecord, type ChangelogWriter, changelogTopic } from './state/changelog.ts';
 export type {
   KeyValueBytesStore,

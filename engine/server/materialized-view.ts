@@ -9,7 +9,7 @@
  * store order (partition, then serialized key), kept until keys change.
  */
 import type { KafkaMessage } from 'kafkajs';
-import { keyPartition } from '../../topology/index.ts';
+import { SESSION_WINDOW_BYTES, TIME_WINDOW_BYTES, windowedKeyPartition } from '../../topology/index.ts';
 import type { DataSource } from '../metastore/metastore.ts';
 import type { Row } from '../types/schema.ts';
 import { type SourceDecoder, sourceDecoder } from './source-records.ts';
@@ -54,7 +54,8 @@ export class MaterializedView {
         }
         continue;
       }
-      if (message.key !== null) this.keyBytes.set(record.row, message.key);
+      // A copy: the message's key is a view into the whole fetch response, which it would keep alive.
+      if (message.key !== null) this.keyBytes.set(record.row, Buffer.from(message.key));
       if (existing !== undefined) existing.row = record.row;
       else {
         this.entries.set(record.id, { keyValues: record.keyValues, row: record.row });
@@ -82,8 +83,8 @@ export class MaterializedView {
     const bytes = this.keyBytes.get(row);
     const window = this.source.window;
     if (window === null || bytes === undefined || this.partitionCount === 0) return Number(row.ROWPARTITION ?? 0);
-    const suffix = window.type === 'SESSION' ? 16 : 8;
-    return keyPartition(bytes.subarray(0, Math.max(0, bytes.length - suffix)), this.partitionCount);
+    const windowBytes = window.type === 'SESSION' ? SESSION_WINDOW_BYTES : TIME_WINDOW_BYTES;
+    return windowedKeyPartition(bytes, windowBytes, this.partitionCount);
   }
 
   /** The row stored under a key id (see keyString). */

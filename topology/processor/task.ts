@@ -8,7 +8,7 @@
  * the task's transaction). Nothing on the per-record path is async.
  */
 
-import { keyPartition } from '../runtime/kafkajs-messages.ts';
+import { windowedKeyPartition } from '../runtime/kafkajs-messages.ts';
 import { type Serde, SerializationError } from '../serde/serde.ts';
 import type { ChangelogRecord, ChangelogWriter } from '../state/changelog.ts';
 import type { StateStore, StoreContext } from '../state/store.ts';
@@ -394,7 +394,7 @@ export class StreamTask implements StoreContext {
       spec.partitioner !== null
         ? spec.partitioner(topic, record.key, record.value, collector.partitionsFor(topic))
         : windowBytes !== undefined && key !== null && key.length >= windowBytes
-          ? keyPartition(key.subarray(0, key.length - windowBytes), collector.partitionsFor(topic))
+          ? windowedKeyPartition(key, windowBytes, collector.partitionsFor(topic))
           : null;
     collector.send(topic, key, value, record.timestamp, record.headers, partition);
   }

@@ -37,6 +37,15 @@ export function murmur2(data: Uint8Array, length = data.length): number {
 }
 
 /** The partition of a keyed record: murmur2 of the key's UTF-8 bytes, made positive, modulo the count. */
+/**
+ * The partition of a windowed key's record: that of the key inside it, its
+ * bytes before the `windowBytes` of window (Kafka Streams'
+ * WindowedStreamPartitioner), so every window of a key shares a partition.
+ */
+export function windowedKeyPartition(key: Uint8Array, windowBytes: number, partitions: number): number {
+  return keyPartition(key.subarray(0, Math.max(0, key.length - windowBytes)), partitions);
+}
+
 export function keyPartition(key: string | Uint8Array, partitions: number): number {
   return (keyHash(key) & 0x7fffffff) % partitions;
 }

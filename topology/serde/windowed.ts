@@ -26,11 +26,16 @@ export function windowed<K>(key: K, start: number, end: number): Windowed<K> {
   return { key, window: { start, end } };
 }
 
+/** What a time-windowed key's bytes end with: its window start. */
+export const TIME_WINDOW_BYTES = 8;
+/** What a session-windowed key's bytes end with: its window end, then its start. */
+export const SESSION_WINDOW_BYTES = 16;
+
 /** Reads and writes time-windowed keys; `windowSizeMs` restores the window end when reading. */
 export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs = Number.MAX_SAFE_INTEGER): Serde<Windowed<K>> {
   const stringKeys = inner === (Serdes.String() as Serde<unknown>);
   return {
-    windowBytes: 8,
+    windowBytes: TIME_WINDOW_BYTES,
     serialize(topic: string, value: Windowed<K> | null, headers?: Headers): Buffer | null {
       if (value === null) return null;
       if (stringKeys && typeof value.key === 'string') {
@@ -59,7 +64,7 @@ export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs = Number.MAX_
 
 export function sessionWindowedSerde<K>(inner: Serde<K>): Serde<Windowed<K>> {
   return {
-    windowBytes: 16,
+    windowBytes: SESSION_WINDOW_BYTES,
     serialize(topic: string, value: Windowed<K> | null, headers?: Headers): Buffer | null {
       if (value === null) return null;
       const key = inner.serialize(topic, value.key, headers) ?? EMPTY;
