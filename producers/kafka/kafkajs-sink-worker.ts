@@ -5,14 +5,12 @@
  * kafkajs's log lines go to the parent, which logs them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Message } from 'kafkajs';
 import type { LogFn } from 'pino';
 import { UserError } from '../../config/errors.ts';
 import type { KafkaClientConfig } from '../../config/index.ts';
-import { kafkajsMessage } from '../../topology/runtime/kafkajs-messages.ts';
 import type { KafkajsLogger } from './kafkajs-connection.ts';
 import { KafkajsSink } from './kafkajs-sink.ts';
-import { type PackedRecord, unpackRecords } from './record-packing.ts';
+import { unpackRecords } from './record-packing.ts';
 
 export interface SinkWorkerData {
   config: KafkaClientConfig;
@@ -53,10 +51,6 @@ function failed(error: unknown): FromSinkWorker {
   return { type: 'failed', message: (error as Error).message, userError: error instanceof UserError };
 }
 
-function toMessage(record: PackedRecord): Message {
-  return kafkajsMessage(record.key, record.value, record.timestamp, record.partition);
-}
-
 const { config } = workerData as SinkWorkerData;
 const logger: KafkajsLogger = { info: forward('info'), warn: forward('warn'), error: forward('error') };
 let sink: KafkajsSink | null = null;
@@ -83,7 +77,7 @@ if (sink) {
       }
       if (failure) return; // the parent has the failure already, and answers for us
       if (request.type === 'write') {
-        await connected.writeMessages(request.topic, unpackRecords(request.packed).map(toMessage));
+        await connected.write(request.topic, unpackRecords(request.packed));
         post({ type: 'taken' });
       } else {
         await connected.flush();

@@ -25,6 +25,11 @@ import {
 import { connectOrExplain, type KafkajsLogger, kafkajsClient } from './kafkajs-connection.ts';
 import type { OutgoingRecord, RecordSink } from './record-sink.ts';
 
+interface SendableRecord extends Omit<OutgoingRecord, 'key' | 'partition'> {
+  readonly key: string | Buffer | null;
+  readonly partition?: number | undefined;
+}
+
 export class KafkajsSink implements RecordSink {
   private inFlight: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
@@ -44,15 +49,12 @@ export class KafkajsSink implements RecordSink {
     return new KafkajsSink(producer);
   }
 
-  async write(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    await this.writeMessages(topic, records.map(toMessage));
-  }
-
-  /** As write, with the records already in kafkajs's shape (timestamps as decimal strings). */
-  async writeMessages(topic: string, messages: readonly Message[]): Promise<void> {
+  /** Records with string keys (a RecordSink's), or with the Buffer keys the worker thread unpacks. */
+  async write(topic: string, records: readonly SendableRecord[]): Promise<void> {
     let send: Message[] = [];
     let bytes = 0;
-    for (const message of messages) {
+    for (const record of records) {
+      const message = kafkajsMessage(record.key, record.value, record.timestamp, record.partition);
       const size = messageSize(message);
       if ((bytes + size > MAX_SEND_BYTES || send.length >= MAX_SEND_RECORDS) && send.length > 0) {
         await this.send(topic, send);
@@ -92,8 +94,4 @@ export class KafkajsSink implements RecordSink {
     await this.inFlight;
     if (this.failure) throw this.failure;
   }
-}
-
-function toMessage(record: OutgoingRecord): Message {
-  return kafkajsMessage(record.key, record.value, record.timestamp, record.partition);
 }
