@@ -162,6 +162,12 @@ export const SETTINGS = {
     'port of the schema registry',
   ),
   ksqldbPort: setting('TALLY_KSQLDB_PORT', 'ksqldb-port', port(8088), 'port of the ksqlDB server'),
+  ksqldbNodes: setting(
+    'TALLY_KSQLDB_NODES',
+    'ksqldb-nodes',
+    z.coerce.number({ error: 'must be a whole number from 1 to 8' }).int().min(1).max(8).default(1),
+    'ksqlDB servers in the embedded stack, one cluster sharing the queries (server k > 1 on the ksqlDB port + k - 1)',
+  ),
   connectPort: setting('TALLY_CONNECT_PORT', 'connect-port', port(8083), 'port of the Kafka Connect worker'),
   postgresPort: setting(
     'TALLY_POSTGRES_PORT',

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { configOptions, loadConfig, PROJECT_ROOT } from '../config/index.ts';
+import { configOptions, ksqldbNode, loadConfig, PROJECT_ROOT } from '../config/index.ts';
 import { SchemaRegistryClient } from '../connect/index.ts';
 import { createLogger } from '../logging/index.ts';
 import { runInPool } from './conformance/pool.ts';
@@ -83,19 +83,30 @@ export const conformanceCommand: CommandModule = {
 export const ksqlServerCommand: CommandModule = {
   command: 'ksql-server',
   describe: 'run the ksqlDB-compatible server (REST API, persistent queries on Kafka)',
-  builder: configOptions(),
+  builder: {
+    ...configOptions(),
+    node: {
+      describe:
+        'which server of the cluster this is: server k > 1 listens on the ksqlDB port + k - 1, with state of its own',
+      type: 'number',
+      default: 1,
+    },
+  },
   handler: async (argv) => {
     const config = loadConfig({ flags: argv });
-    const logger = createLogger('ksqldb', {
+    const node = Number(argv.node);
+    if (!Number.isInteger(node) || node < 1) throw new Error(`--node must be a whole number from 1: got ${argv.node}`);
+    const { name, port, stateDir } = ksqldbNode(config, node);
+    const logger = createLogger(name, {
       logDir: config.logDir,
       level: config.logLevel,
       stderr: process.stderr.isTTY,
     });
     const server = await startKsqlRestServer({
       bootstrapServers: config.kafka.brokers,
-      stateDir: path.join(config.dataDir, 'ksqldb'),
+      stateDir,
       host: config.host,
-      port: config.ports.ksqldb,
+      port,
       logger,
       // ksql.schema.registry.url: AVRO sinks register `<topic>-key|value` with the stack's registry.
       schemaRegistry: new SchemaRegistryClient(config.schemaRegistryUrl),

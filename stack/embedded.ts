@@ -4,7 +4,7 @@
  * Connect worker, dashboard to come).
  */
 import net from 'node:net';
-import type { Config } from '../config/index.ts';
+import { type Config, ksqldbNode } from '../config/index.ts';
 import { createLogger } from '../logging/index.ts';
 import { electionService } from './election.ts';
 import { setUpPipeline } from './pipeline-setup.ts';
@@ -100,17 +100,27 @@ export function dashboardService(config: Config): ServiceDefinition {
   };
 }
 
-function ksqldbService(config: Config): ServiceDefinition {
+/**
+ * Server `node` of the ksqlDB cluster. The first one answers on the ksqlDB
+ * port and sets up the pipeline; the others (TALLY_KSQLDB_NODES) read the same
+ * command topic and share every query's partitions with it.
+ */
+function ksqldbService(config: Config, node: number): ServiceDefinition {
+  const { name, port } = ksqldbNode(config, node);
   return {
-    name: 'ksqldb',
-    address: config.ksqldbUrl,
-    port: config.ports.ksqldb,
+    name,
+    address: `http://${config.host}:${port}`,
+    port,
     portVariable: 'TALLY_KSQLDB_PORT',
-    process: () => ({ command: TALLY_BIN, args: ['ksql-server'], env: recordHeavyNodeOptions() }),
+    process: () => ({
+      command: TALLY_BIN,
+      args: ['ksql-server', '--node', String(node)],
+      env: recordHeavyNodeOptions(),
+    }),
     // It answers only after replaying its command topic; healthy means Kafka answers too.
     ready: async () => {
       try {
-        const response = await fetch(`http://${config.host}:${config.ports.ksqldb}/healthcheck`, {
+        const response = await fetch(`http://${config.host}:${port}/healthcheck`, {
           signal: AbortSignal.timeout(2000),
         });
         return response.ok && ((await response.json()) as { isHealthy?: boolean }).isHealthy === true;
@@ -119,8 +129,10 @@ function ksqldbService(config: Config): ServiceDefinition {
       }
     },
     // Then the election's topics, ksql/migrations and the sink connectors (pipeline-setup.ts).
-    afterReady: () =>
-      setUpPipeline(config, createLogger('pipeline', { logDir: config.logDir, level: config.logLevel })),
+    ...(node === 1 && {
+      afterReady: () =>
+        setUpPipeline(config, createLogger('pipeline', { logDir: config.logDir, level: config.logLevel })),
+    }),
     // A restart answers only once every query runs again, its state stores restored from their
     // changelogs: over a minute for an election's worth on two busy cores.
     startTimeoutMs: 300_000,
@@ -148,7 +160,7 @@ export function embeddedServices(config: Config): ServiceDefinition[] {
   services.push(brokerService(config));
   services.push(schemaRegistryService(config), connectService(config));
   services.push(dashboardService(config));
-  services.push(ksqldbService(config));
+  for (let node = 1; node <= config.settings.ksqldbNodes; node++) services.push(ksqldbService(config, node));
   if (config.settings.election) services.push(electionService(config));
   return services;
 }

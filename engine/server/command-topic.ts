@@ -4,13 +4,16 @@
  * (`_confluent-ksql-<service id>_command_topic`, one partition, kept forever).
  * A server that starts reads it from the beginning to its end and executes
  * each command again, which rebuilds the metastore with the same query ids;
- * the queries then resume from their own committed offsets.
+ * the queries then resume from their own committed offsets. Afterwards it
+ * follows the topic, so that a command another server of the same service id
+ * records runs here too: every server of a ksqlDB cluster runs every query,
+ * and Kafka's consumer groups share each query's partitions among them.
  *
  * Record: key = the command id (`stream/VOTES/create`), value =
  * `{"statement", "streamsProperties", "originalProperties"}` (ksqlDB's
  * Command, without the serialized plan: the engine plans again on replay).
  */
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 
 export interface Command {
   readonly commandId: string;
@@ -54,10 +57,17 @@ export class CommandTopic {
     await this.producer.connect();
   }
 
+  private follower: Consumer | null = null;
+
+  /** The sequence number the next command will get. */
+  async endOffset(): Promise<number> {
+    const [offsets] = await this.admin.fetchTopicOffsets(this.topic);
+    return Number(offsets?.high ?? 0);
+  }
+
   /** Every command so far, in order. */
   async readAll(): Promise<Command[]> {
-    const [offsets] = await this.admin.fetchTopicOffsets(this.topic);
-    const end = Number(offsets?.high ?? 0);
+    const end = await this.endOffset();
     if (end === 0) return [];
     const commands: Command[] = [];
     // A throwaway group: the server keeps no position of its own in this topic.
@@ -71,16 +81,7 @@ export class CommandTopic {
             eachMessage: async ({ message }) => {
               const offset = Number(message.offset);
               if (offset >= end) return;
-              const value = JSON.parse(message.value?.toString() ?? '{}') as {
-                statement?: string;
-                streamsProperties?: Record<string, unknown>;
-              };
-              commands.push({
-                commandId: message.key?.toString() ?? '',
-                statement: value.statement ?? '',
-                streamsProperties: value.streamsProperties ?? {},
-                sequenceNumber: offset,
-              });
+              commands.push(commandOf(message));
               if (offset >= end - 1) resolve();
             },
           })
@@ -90,6 +91,24 @@ export class CommandTopic {
       await consumer.disconnect();
     }
     return commands.sort((a, b) => a.sequenceNumber - b.sequenceNumber);
+  }
+
+  /** Hands every command from `from` on to `onCommand`, in order, until stop(). */
+  async follow(from: number, onCommand: (command: Command) => void): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: `${this.topic}-follow-${process.pid}-${Date.now()}`,
+      // Commands are few and a peer waits on them: ask again soon after an empty fetch.
+      maxWaitTimeInMs: 100,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        if (Number(message.offset) >= from) onCommand(commandOf(message));
+      },
+    });
+    this.follower = consumer;
   }
 
   /** Records a command (acks=all) and answers its sequence number. */
@@ -109,7 +128,22 @@ export class CommandTopic {
   }
 
   async stop(): Promise<void> {
+    await this.follower?.disconnect();
+    this.follower = null;
     await this.producer?.disconnect();
     this.producer = null;
   }
+}
+
+function commandOf(message: KafkaMessage): Command {
+  const value = JSON.parse(message.value?.toString() ?? '{}') as {
+    statement?: string;
+    streamsProperties?: Record<string, unknown>;
+  };
+  return {
+    commandId: message.key?.toString() ?? '',
+    statement: value.statement ?? '',
+    streamsProperties: value.streamsProperties ?? {},
+    sequenceNumber: Number(message.offset),
+  };
 }

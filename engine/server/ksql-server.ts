@@ -6,6 +6,7 @@
  * stopped. Listing statements (SHOW, LIST, DESCRIBE) read the metastore.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from '../../logging/index.ts';
 import { KsqlEngine, KsqlStatementError } from '../execution/engine.ts';
@@ -18,7 +19,7 @@ import { parseStatements } from '../parser/parser.ts';
 import { buildTopology } from '../planner/physical-plan.ts';
 import { type ProcessingLogRecord, processingLogTopic, processingLogValue } from '../processing-log/processing-log.ts';
 import type { SqlType } from '../types/sql-type.ts';
-import { CommandTopic, commandTopicName } from './command-topic.ts';
+import { type Command, CommandTopic, commandTopicName } from './command-topic.ts';
 import { ConnectExecutor } from './connect-executor.ts';
 import {
   type CommandStatus,
@@ -57,6 +58,9 @@ export interface KsqlServerOptions {
   readonly connectUrl?: string;
 }
 
+/** How long a statement waits for the commands recorded before it (ksqlDB's ksql.server.command.response.timeout.ms is 5 s). */
+const CATCH_UP_TIMEOUT_MS = 30_000;
+
 /** The statements ksqlDB distributes through the command topic. */
 const DISTRIBUTED = new Set<Statement['kind']>([
   'createSource',
@@ -79,10 +83,17 @@ export class KsqlServer {
   /** Statements run one at a time, in arrival order, as ksqlDB's command queue does. */
   private queue: Promise<unknown> = Promise.resolve();
   private running = false;
+  private stopping = false;
   /** A query's last failure: its message and when it happened (EXPLAIN's queryErrors). */
   private readonly failedQueries = new Map<string, { message: string; timestamp: number }>();
   private readonly registry: RemoteSchemaRegistry | undefined;
   private readonly connect: ConnectExecutor | undefined;
+  /** The sequence number of the next command this server has not executed. */
+  private nextSequence = 0;
+  /** Commands the follower has read and this server has not executed yet. */
+  private readonly followed: Command[] = [];
+  /** Sequence numbers of commands this server recorded, and so executed before recording. */
+  private readonly ownSequences = new Set<number>();
   /** The last status of each command of the command topic, by command id (`GET /status`). */
   private readonly statuses = new Map<string, CommandStatus>();
   /** `host:port` this server answers on (ksqlDB's KsqlHostInfo), set once it listens. */
@@ -174,26 +185,84 @@ export class KsqlServer {
   private async replay(): Promise<void> {
     // Replayed statements read the registry: without it they would be skipped, so the start fails instead.
     await this.registry?.ensureReachable();
-    for (const command of await this.commands.readAll()) {
-      try {
-        let last: { message: string; queryId?: string } = { message: '' };
-        for (const statement of this.parse(command.statement)) {
-          await this.registry?.beforeStatement(statement, this.engine.metastore);
-          last = this.engine.executeStatement(statement, command.streamsProperties);
-        }
-        this.statuses.set(command.commandId, {
-          status: 'SUCCESS',
-          message: last.message,
-          queryId: last.queryId ?? null,
-        });
-      } catch (error) {
-        this.statuses.set(command.commandId, { status: 'ERROR', message: messageOf(error), queryId: null });
-        // ksqlDB skips a command that no longer executes rather than refusing to start.
-        this.options.logger.error({ command: command.commandId, err: error }, 'command could not be replayed');
-      }
-    }
+    const commands = await this.commands.readAll();
+    for (const command of commands) await this.applyCommand(command);
+    this.nextSequence = (commands.at(-1)?.sequenceNumber ?? -1) + 1;
     await this.registry?.beforeQueries(this.engine.queries(), this.engine.metastore);
     await this.runner.reconcile(this.engine.queries());
+    await this.commands.follow(this.nextSequence, (command) => {
+      this.followed.push(command);
+      this.enqueue(() => this.applyFollowed()).catch((error: unknown) =>
+        this.options.logger.error({ err: error }, 'could not start or stop the queries of a peer command'),
+      );
+    });
+  }
+
+  /** Executes a recorded command again (a replay, or a peer's command); its status is kept for `GET /status`. */
+  private async applyCommand(command: Command): Promise<void> {
+    try {
+      let last: { message: string; queryId?: string } = { message: '' };
+      for (const statement of this.parse(command.statement)) {
+        await this.registry?.beforeStatement(statement, this.engine.metastore);
+        last = this.engine.executeStatement(statement, command.streamsProperties);
+      }
+      this.statuses.set(command.commandId, {
+        status: 'SUCCESS',
+        message: last.message,
+        queryId: last.queryId ?? null,
+      });
+    } catch (error) {
+      this.statuses.set(command.commandId, { status: 'ERROR', message: messageOf(error), queryId: null });
+      // ksqlDB skips a command that no longer executes rather than refusing to start.
+      this.options.logger.error({ command: command.commandId, err: error }, 'command could not be executed');
+    }
+  }
+
+  /** Executes the commands the follower has read since, skipping this server's own; then starts or stops queries. */
+  private async applyFollowed(): Promise<void> {
+    let applied = false;
+    for (let command = this.followed.shift(); command !== undefined; command = this.followed.shift()) {
+      if (command.sequenceNumber < this.nextSequence) continue;
+      this.nextSequence = command.sequenceNumber + 1;
+      if (this.ownSequences.delete(command.sequenceNumber)) continue;
+      await this.applyCommand(command);
+      applied = true;
+    }
+    if (!applied || this.stopping) return;
+    await this.registry?.beforeQueries(this.engine.queries(), this.engine.metastore);
+    await this.runner.reconcile(this.engine.queries());
+  }
+
+  /**
+   * Waits until every command recorded so far has been executed here, so a
+   * statement runs against the metastore its peers have built. Commands of
+   * this server's own are executed already.
+   */
+  private async catchUp(): Promise<void> {
+    const end = await this.commands.endOffset();
+    const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+    for (;;) {
+      await this.applyFollowed();
+      let pending = false;
+      for (let sequence = this.nextSequence; sequence < end && !pending; sequence++) {
+        pending = !this.ownSequences.has(sequence);
+      }
+      if (!pending) return;
+      if (Date.now() > deadline) {
+        throw new KsqlRequestError(
+          ERROR_CODES.serverError,
+          `Timeout while waiting for command sequence number of ${end - 1}. Caused by: the server has executed the command topic only up to ${this.nextSequence - 1}.`,
+        );
+      }
+      await sleep(10);
+    }
+  }
+
+  /** Runs `task` after every statement and command before it. */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   private parse(sql: string): Statement[] {
@@ -208,12 +277,12 @@ export class KsqlServer {
 
   /** Executes a request's statements in order; a failure answers the entities so far with the error. */
   execute(sql: string, streamsProperties: Record<string, unknown> = {}): Promise<KsqlEntity[]> {
-    const run = this.queue.then(() => this.executeAll(sql, streamsProperties));
-    this.queue = run.catch(() => {});
-    return run;
+    return this.enqueue(() => this.executeAll(sql, streamsProperties));
   }
 
   private async executeAll(sql: string, streamsProperties: Record<string, unknown>): Promise<KsqlEntity[]> {
+    // A request sees every command recorded before it, wherever it was accepted.
+    await this.catchUp();
     const entities: KsqlEntity[] = [];
     // Parsed one at a time: a DEFINE changes how the statements after it read.
     for (const { text, offset } of splitStatements(sql)) {
@@ -310,6 +379,7 @@ export class KsqlServer {
         ? currentStatus(s.text, '', { status: 'SUCCESS', message: result.message, queryId: null }, -1)
         : null;
     }
+    await this.catchUp();
     await this.checkTopics(s);
     await this.registry?.beforeStatement(s, metastore);
     const dropped = s.kind === 'drop' ? metastore.source(s.name)?.topic : undefined;
@@ -320,6 +390,11 @@ export class KsqlServer {
     await this.registry?.beforeQueries(this.engine.queries(), metastore);
     const commandId = commandIdOf(s);
     const sequenceNumber = await this.commands.append(commandId, s.text, streamsProperties);
+    this.ownSequences.add(sequenceNumber);
+    if (sequenceNumber !== this.nextSequence) {
+      // A peer recorded a command between this server's catch-up and its own: both servers run both.
+      this.options.logger.warn({ commandId, sequenceNumber }, 'command recorded after a concurrent one');
+    }
     await this.runner.reconcile(this.engine.queries());
     // After the writing query has stopped, so it cannot recreate the topic.
     if (s.kind === 'drop' && s.deleteTopic && dropped !== undefined) {
@@ -518,6 +593,7 @@ export class KsqlServer {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     await this.queue.catch(() => {});
     await this.runner.close();
     await this.commands.stop();
