@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/pipeline.ts [--voters 150000] [--seed 2026]
  *     [--rate 500] [--seconds 20] [--burst-rate 10000] [--burst-seconds 3]
+ *     [--sustain-rate auto] [--sustain-seconds 30]
  *
  * The stack is the embedded one, started as `make up` starts it (`tally up`,
  * TALLY_DATA_DIR in a temporary folder, every port free, no election of its
@@ -37,6 +38,12 @@
  *   minus the k-th vote's production time (bench/support/arrivals.ts).
  *   The dashboard coalesces changes (at most one message per 250 ms,
  *   web/README.md), which is part of what a browser sees.
+ * - Sustained load: then votes at `--sustain-rate` (auto: 80% of the pace
+ *   measured from 10% to 90% of the election's counted votes, the most the
+ *   stack was seen to hold) for `--sustain-seconds`. The lag stays bounded
+ *   when the latency of the last tenth of those votes is no more than that
+ *   of the first tenth plus one commit chain (1 s); a growing latency means
+ *   the stack falls behind at that rate.
  * - Baseline: the same vote records, as the JSON strings sent to Kafka,
  *   parsed with JSON.parse and counted per candidate in a Map, in a plain
  *   loop in this process (the median of 5 passes). Each end-to-end figure is
@@ -70,6 +77,8 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'burst-rate': { type: 'string', default: '10000' },
     'burst-seconds': { type: 'string', default: '3' },
+    'sustain-rate': { type: 'string', default: 'auto' },
+    'sustain-seconds': { type: 'string', default: '30' },
   },
 });
 const number = (name: keyof typeof flags, min: number): number => {
@@ -83,6 +92,10 @@ const RATE = number('rate', 1);
 const SECONDS = number('seconds', 1);
 const BURST_RATE = number('burst-rate', 1);
 const BURST_SECONDS = number('burst-seconds', 0);
+const SUSTAIN_RATE = flags['sustain-rate'] === 'auto' ? null : number('sustain-rate', 1);
+const SUSTAIN_SECONDS = number('sustain-seconds', 0);
+/** How much later the sustained phase's last votes may arrive than its first ones, with the lag still bounded. */
+const BOUNDED_LAG_GROWTH_MS = 1000;
 /**
  * A total that has not moved for this long is stuck: report what was reached
  * and go on. The first counted vote of an election waits for every query to
@@ -134,13 +147,12 @@ for (let i = 0; i < 5; i++) {
 const baselinePerSecond = (recordValues.length * 1000) / percentile(passes, 0.5);
 const baselineMsPerVote = 1000 / baselinePerSecond;
 
-// The latency phases' votes: registered voters who cast none, one vote each.
+// The latency phases' votes: registered voters who cast none, one vote each (the sustained phase takes what is left).
 const steadyCount = Math.round(RATE * SECONDS);
 const burstCount = Math.round(BURST_RATE * BURST_SECONDS);
 const extraVotes: Vote[] = [];
 const lastMinute = election.polling.closes_at - 60_000;
 for (const { key, value: voter } of election.voters()) {
-  if (extraVotes.length === steadyCount + burstCount) break;
   if (votedKeys.has(key)) continue;
   extraVotes.push({
     vote_id: crypto.randomUUID(),
@@ -361,7 +373,16 @@ try {
     say(`the tables did not reach the ground truth; latency not measured:\n${throughput.differences.join('\n')}`);
   } else {
     phases.push(await measureLatency('steady', extraVotes.slice(0, steadyCount), RATE));
-    if (burstCount > 0) phases.push(await measureLatency('burst', extraVotes.slice(steadyCount), BURST_RATE));
+    const burstEnd = steadyCount + burstCount;
+    if (burstCount > 0) phases.push(await measureLatency('burst', extraVotes.slice(steadyCount, burstEnd), BURST_RATE));
+    const sustainRate =
+      SUSTAIN_RATE ?? Math.max(100, Math.floor((0.8 * (throughput.middlePerSecond ?? 0)) / 100) * 100);
+    const sustained = extraVotes.slice(burstEnd, burstEnd + Math.round(sustainRate * SUSTAIN_SECONDS));
+    if (sustained.length > 0) {
+      if (sustained.length < sustainRate * SUSTAIN_SECONDS)
+        say(`only ${fmt(sustained.length)} registered voters left who did not vote: the sustained phase is shorter`);
+      phases.push(await measureLatency('sustained', sustained, sustainRate));
+    }
   }
 } finally {
   say('stopping the stack (tally down)...');
@@ -431,6 +452,15 @@ for (const phase of phases) {
     '',
   ]);
   rows.push(['  producer held back by the Kafka client, p99', ms(phase.heldBackP99), '', '']);
+  if (phase.name === 'sustained') {
+    const bounded = phase.lastTenthP50 <= phase.firstTenthP50 + BOUNDED_LAG_GROWTH_MS;
+    rows.push([
+      '  consumer lag at this rate',
+      bounded ? 'bounded' : 'growing',
+      `latency grew ${ms(phase.lastTenthP50 - phase.firstTenthP50)} over ${(phase.count / phase.rate).toFixed(0)} s`,
+      '',
+    ]);
+  }
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
