@@ -51,9 +51,9 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # --- npm dependencies ------------------------------------------------------
-# Reinstall only when package-lock.json or Node changed since the last install.
+# Reinstall only when package-lock.json, patches/ (applied by patch-package on install) or Node changed.
 stamp_file=node_modules/.tally-setup-stamp
-stamp="$(sha256sum package-lock.json | cut -d' ' -f1) node-$(node --version)"
+stamp="$(cat package-lock.json patches/*.patch | sha256sum | cut -d' ' -f1) node-$(node --version)"
 if [[ ! -f $stamp_file || "$(cat "$stamp_file")" != "$stamp" ]]; then
   say "installing npm dependencies (builds librdkafka against Debian's libraries: about two minutes)"
   # Dynamic linking: the default librdkafka build downloads its dependencies' sources, which is not possible here.
