@@ -32,6 +32,16 @@ export interface QttTopic {
   readonly valueSchema?: unknown;
   readonly keySchemaId?: number;
   readonly valueSchemaId?: number;
+  /** Schemas the key / value schema imports (a .proto's `import "event.proto"`). */
+  readonly keySchemaReferences?: readonly QttSchemaReference[];
+  readonly valueSchemaReferences?: readonly QttSchemaReference[];
+}
+
+export interface QttSchemaReference {
+  /** The name the schema imports it by; ksqlDB's runner registers it under a subject of that name. */
+  readonly name: string;
+  readonly format?: string;
+  readonly schema: unknown;
 }
 
 export interface QttCase {

@@ -13,7 +13,7 @@ import { runCase } from './runner.ts';
  * The pass count on the shared suite, as measured when this floor was set.
  * It may only go up: raise it when the engine passes more.
  */
-const PASS_FLOOR = 882;
+const PASS_FLOOR = 883;
 
 const STATEMENTS = [
   "CREATE STREAM TEST (K STRING KEY, ID BIGINT, NAME STRING) WITH (kafka_topic='test_topic', value_format='JSON');",

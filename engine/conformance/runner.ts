@@ -16,10 +16,10 @@ import { addTestFunctions } from '../functions/test-functions.ts';
 import type { DataSource, PersistentQuery } from '../metastore/metastore.ts';
 import { SqlSyntaxError } from '../parser/errors.ts';
 import { parseTableElements } from '../parser/parser.ts';
-import type { SchemaType } from '../serde/schema-registry.ts';
+import type { SchemaReference, SchemaType } from '../serde/schema-registry.ts';
 import { formatSchema } from '../types/schema.ts';
 import { describeDifference } from './compare.ts';
-import type { QttRecord, QttRun, QttTopic } from './qtt.ts';
+import type { QttRecord, QttRun, QttSchemaReference, QttTopic } from './qtt.ts';
 import { keyBytes, readKey, readValue, valueBytes } from './test-records.ts';
 
 export type FailureCategory =
@@ -206,10 +206,26 @@ export function registerTopicSchemas(engine: KsqlEngine, topics: readonly QttTop
       const text = typeof schema === 'string' ? schema : JSON.stringify(schema);
       const id = side === 'key' ? t.keySchemaId : t.valueSchemaId;
       const subject = `${t.name}-${side}`;
-      if (id !== undefined) engine.schemaRegistry.registerWithId(subject, type, text, id);
+      const references = registerReferences(
+        engine,
+        (side === 'key' ? t.keySchemaReferences : t.valueSchemaReferences) ?? [],
+      );
+      if (id !== undefined) engine.schemaRegistry.registerWithId(subject, type, text, id, references);
       else engine.schemaRegistry.register(subject, type, text);
     }
   }
+}
+
+/** A topic's referenced schemas, registered as ksqlDB's test runner does: each under a subject named as it is imported. */
+function registerReferences(engine: KsqlEngine, references: readonly QttSchemaReference[]): SchemaReference[] {
+  return references.map((r) => {
+    const type = SCHEMA_TYPES[(r.format ?? '').toUpperCase()];
+    if (type === undefined) throw new Error(`schema reference ${r.name}: unknown format ${r.format}`);
+    const text = typeof r.schema === 'string' ? r.schema : JSON.stringify(r.schema);
+    engine.schemaRegistry.register(r.name, type, text);
+    const version = engine.schemaRegistry.latest(r.name)?.version ?? 1;
+    return { name: r.name, subject: r.name, version };
+  });
 }
 
 function show(source: DataSource, r: ActualRecord): string {

@@ -19,7 +19,7 @@ import { buildTopology, sourceKeySerde, sourceValueSerde } from '../planner/phys
 import { ProcessingLogger, processingLogStreamSql, processingLogTopic } from '../processing-log/processing-log.ts';
 import type { FormatName, FormatOptions } from '../serde/formats.ts';
 import { columnsFromSchema } from '../serde/schema-inference.ts';
-import { InMemorySchemaRegistry, type SchemaRegistryClient } from '../serde/schema-registry.ts';
+import { InMemorySchemaRegistry, referencedSchemas, type SchemaRegistryClient } from '../serde/schema-registry.ts';
 import { type Column, formatSchema, type LogicalSchema, RESERVED_COLUMNS, type Row } from '../types/schema.ts';
 import { formatType, isNumeric, type SqlType, typesEqual } from '../types/sql-type.ts';
 import { castValue, coerce } from '../types/values.ts';
@@ -295,13 +295,17 @@ export class KsqlEngine {
     let { key, value } = declared;
     if (key.length === 0 && registryFormats.includes(formats.keyFormat)) {
       const schema = lookup(true);
-      if (schema) key = columnsFromSchema(schema, 'ROWKEY', stringProp(props, 'KEY_SCHEMA_FULL_NAME'));
+      if (schema) {
+        const imports = referencedSchemas(this.schemaRegistry, schema);
+        key = columnsFromSchema(schema, 'ROWKEY', stringProp(props, 'KEY_SCHEMA_FULL_NAME'), imports);
+      }
     }
     if (value.length === 0 && registryFormats.includes(formats.valueFormat)) {
       const schema = lookup(false);
       if (schema) {
         const keyNames = new Set(key.map((k) => k.name));
-        value = columnsFromSchema(schema, 'ROWVAL', stringProp(props, 'VALUE_SCHEMA_FULL_NAME')).filter(
+        const imports = referencedSchemas(this.schemaRegistry, schema);
+        value = columnsFromSchema(schema, 'ROWVAL', stringProp(props, 'VALUE_SCHEMA_FULL_NAME'), imports).filter(
           (c) => !keyNames.has(c.name),
         );
       }

@@ -48,9 +48,12 @@ export function withClauseFormats(
   const delimiter = stringProp(props, 'VALUE_DELIMITER');
   const keyDelimiter = stringProp(props, 'KEY_DELIMITER');
   const wrap = props.get('WRAP_SINGLE_VALUE');
+  const keySchemaId = props.get('KEY_SCHEMA_ID');
+  const valueSchemaId = props.get('VALUE_SCHEMA_ID');
   const keyOptions: FormatOptions = {
     registry: defaults.registry,
     ...(keyDelimiter !== null ? { delimiter: delimiterOf(keyDelimiter) } : {}),
+    ...(typeof keySchemaId === 'number' ? { schemaId: keySchemaId } : {}),
   };
   const valueOptions: FormatOptions = {
     ...(inherit && valueProp === null && format === null && inherit.valueOptions.delimiter
@@ -61,6 +64,7 @@ export function withClauseFormats(
     ...(wrap !== undefined && wrap !== null
       ? { wrapSingleValue: wrap === true || String(wrap).toLowerCase() === 'true' }
       : {}),
+    ...(typeof valueSchemaId === 'number' ? { schemaId: valueSchemaId } : {}),
   };
   return { keyFormat: checkFormat(keyName), valueFormat: checkFormat(valueName), keyOptions, valueOptions };
 }

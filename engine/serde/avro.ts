@@ -17,7 +17,7 @@ import type { Column, KeyValues, Row } from '../types/schema.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import { coerce } from '../types/values.ts';
 import type { FormatOptions } from './formats.ts';
-import { processRegistry, subjectSchemaIds } from './schema-registry.ts';
+import { processRegistry, type SchemaRegistryClient, subjectSchemaIds } from './schema-registry.ts';
 
 function avroType(type: SqlType, name: string): unknown {
   switch (type.base) {
@@ -155,19 +155,82 @@ export function avroWriterSchemaText(columns: readonly Column[], options: Format
   return JSON.stringify(schema);
 }
 
+/** A value's field by the writer's field name: the column of that name, else of that name in another case. */
+function fieldValue(obj: Row, name: string): unknown {
+  if (name in obj) return obj[name];
+  const upper = name.toUpperCase();
+  for (const [k, v] of Object.entries(obj)) if (k.toUpperCase() === upper) return v;
+  return undefined;
+}
+
+/**
+ * A value shaped for a registered writer schema (KEY_SCHEMA_ID / VALUE_SCHEMA_ID): record fields by the
+ * schema's names, and a field's default where the value has none, as Connect's Struct gives a field's default
+ * for a null.
+ */
+function forWriter(type: avro.Type, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (type instanceof avro.types.RecordType) {
+    const obj = value as Row;
+    return Object.fromEntries(
+      type.fields.map((f) => {
+        const v = fieldValue(obj, f.name);
+        if (v === null || v === undefined) return [f.name, f.defaultValue() ?? null];
+        return [f.name, forWriter(f.type, v)];
+      }),
+    );
+  }
+  if (type instanceof avro.types.UnwrappedUnionType) {
+    const branches = type.types.filter((t) => t.typeName !== 'null');
+    return branches.length === 1 ? forWriter(branches[0] as avro.Type, value) : value;
+  }
+  if (type instanceof avro.types.ArrayType) return (value as unknown[]).map((v) => forWriter(type.itemsType, v));
+  if (type instanceof avro.types.MapType) {
+    return Object.fromEntries(Object.entries(value as Row).map(([k, v]) => [k, forWriter(type.valuesType, v)]));
+  }
+  return value;
+}
+
+interface Writer {
+  readonly type: avro.Type;
+  readonly id: (topic: string) => number;
+  /** Set for a registered writer schema: the value reshaped for it. */
+  readonly shape: ((value: unknown) => unknown) | null;
+}
+
+/** The writer: the registered schema of KEY_SCHEMA_ID / VALUE_SCHEMA_ID, else our own, registered under the subject. */
+function writerFor(registry: SchemaRegistryClient, text: string, options: FormatOptions, isKey: boolean): Writer {
+  const id = options.schemaId;
+  if (id === undefined) {
+    return {
+      type: avro.Type.forSchema(JSON.parse(text) as avro.Schema, { wrapUnions: false }),
+      id: subjectSchemaIds(registry, 'AVRO', text, isKey),
+      shape: null,
+    };
+  }
+  const registered = registry.getById(id);
+  if (registered.schemaType !== 'AVRO') {
+    throw new SerializationError(`Schema ${id} is a ${registered.schemaType} schema, not an AVRO one`);
+  }
+  const type = avro.Type.forSchema(JSON.parse(registered.schema) as avro.Schema, { wrapUnions: false });
+  return { type, id: () => id, shape: (value) => forWriter(type, value) };
+}
+
 function codec(columns: readonly Column[], options: FormatOptions, isKey: boolean): AvroCodec {
   const registry = options.registry ?? processRegistry();
   const unwrapped = isUnwrapped(columns, options, isKey);
   const text = avroWriterSchemaText(columns, options, isKey);
-  const writer = avro.Type.forSchema(JSON.parse(text) as avro.Schema, { wrapUnions: false });
-  const schemaId = subjectSchemaIds(registry, 'AVRO', text, isKey);
+  // Looked up on first write: a remote registry has the schema of an id cached by then.
+  let writer: Writer | undefined;
   const readers = new Map<number, avro.Type>();
   return {
     encode(topic, row) {
-      const value = unwrapped
+      writer ??= writerFor(registry, text, options, isKey);
+      let value = unwrapped
         ? toAvro(row[(columns[0] as Column).name], (columns[0] as Column).type)
         : Object.fromEntries(columns.map((c) => [c.name, toAvro(row[c.name], c.type)]));
-      return encodeWireFormat(schemaId(topic), writer.toBuffer(value));
+      if (writer.shape !== null) value = writer.shape(value);
+      return encodeWireFormat(writer.id(topic), writer.type.toBuffer(value));
     },
     decode(topic, bytes) {
       let framed: { schemaId: number; payload: Buffer };

@@ -4,7 +4,7 @@ import type { Column } from '../types/schema.ts';
 import { BIGINT, DOUBLE, decimal, INTEGER, STRING, struct } from '../types/sql-type.ts';
 import { FormatError, keySerde, validateColumns, valueSerde } from './formats.ts';
 import { columnsFromSchema } from './schema-inference.ts';
-import { InMemorySchemaRegistry } from './schema-registry.ts';
+import { InMemorySchemaRegistry, referencedSchemas } from './schema-registry.ts';
 
 const COLUMNS: Column[] = [
   { name: 'ID', type: BIGINT },
@@ -53,6 +53,45 @@ describe('formats', () => {
     assert.equal(bytes[0], 0);
     assert.equal(registry.getById(bytes.readInt32BE(1)).schemaType, 'AVRO');
     assert.deepEqual(serde.deserialize('t', bytes), row);
+  });
+
+  it('AVRO with a schema id writes with that registered schema, its defaults filling missing fields', () => {
+    const registry = new InMemorySchemaRegistry();
+    const writer = {
+      type: 'record',
+      name: 'Test',
+      fields: [
+        { name: 'ID', type: 'string' },
+        {
+          name: 'S',
+          type: {
+            type: 'record',
+            name: 'Data',
+            fields: [
+              { name: 'N', type: 'long', default: 10 },
+              { name: 'E', type: 'string' },
+            ],
+          },
+        },
+      ],
+    };
+    registry.registerWithId('t-value', 'AVRO', JSON.stringify(writer), 102);
+    const columns: Column[] = [
+      { name: 'ID', type: STRING },
+      {
+        name: 'S',
+        type: struct([
+          { name: 'N', type: BIGINT },
+          { name: 'E', type: STRING },
+        ]),
+      },
+    ];
+    const serde = valueSerde('AVRO', columns, { registry, schemaId: 102 });
+    const bytes = serde.serialize('t', { ID: 'abc', S: { N: null, E: 'x@y' } }) as Buffer;
+    assert.equal(bytes.readInt32BE(1), 102);
+    assert.equal(registry.latest('t-value')?.id, 102, 'nothing new registered under the subject');
+    assert.deepEqual(serde.deserialize('t', bytes), { ID: 'abc', S: { N: 10, E: 'x@y' } });
+    assert.throws(() => serde.serialize('t', { ID: null, S: null }), /invalid/i);
   });
 
   it('PROTOBUF writes null scalars as their defaults', () => {
@@ -113,5 +152,21 @@ describe('schema inference', () => {
         ['N', 'ARRAY'],
       ],
     );
+  });
+
+  it('reads a .proto message whose field types come from a referenced schema', () => {
+    const registry = new InMemorySchemaRegistry();
+    registry.register('event.proto', 'PROTOBUF', 'syntax = "proto3";\nmessage Event {\n int64 TIMESTAMP = 1;\n}');
+    const main = 'syntax = "proto3";\nimport "event.proto";\nmessage Logistics {\n Event EVENT = 1;\n}';
+    registry.registerWithId('input-value', 'PROTOBUF', main, 5, [
+      { name: 'event.proto', subject: 'event.proto', version: 1 },
+    ]);
+    const schema = registry.getById(5);
+    const imports = referencedSchemas(registry, schema);
+    assert.deepEqual(columnsFromSchema(schema, 'ROWVAL', null, imports), [
+      { name: 'EVENT', type: struct([{ name: 'TIMESTAMP', type: BIGINT }]) },
+    ]);
+    const dangling = { ...schema, references: [{ name: 'other.proto', subject: 'other.proto', version: 1 }] };
+    assert.throws(() => referencedSchemas(registry, dangling), /Schema reference other\.proto not found/);
   });
 });

@@ -46,6 +46,8 @@ export interface FormatOptions {
   readonly registry?: SchemaRegistryClient;
   /** The subject's record name (AVRO full schema name). */
   readonly schemaName?: string;
+  /** KEY_SCHEMA_ID / VALUE_SCHEMA_ID: AVRO writes with this registered schema (its defaults fill what is missing). */
+  readonly schemaId?: number;
 }
 
 export function checkFormat(format: string): FormatName {

@@ -27,21 +27,29 @@ export class SchemaInferenceError extends Error {
   override name = 'KsqlException';
 }
 
-/** A record / object / message schema gives one column per field; anything else one column named `single`. */
-export function columnsFromSchema(schema: RegisteredSchema, single: string, fullName: string | null = null): Column[] {
-  const type = sqlTypeOf(schema, fullName);
+/**
+ * A record / object / message schema gives one column per field; anything else one column named `single`.
+ * `imports`: the texts of the schemas it references (see referencedSchemas), for the types a .proto imports.
+ */
+export function columnsFromSchema(
+  schema: RegisteredSchema,
+  single: string,
+  fullName: string | null = null,
+  imports: readonly string[] = [],
+): Column[] {
+  const type = sqlTypeOf(schema, fullName, imports);
   if (type.base === 'STRUCT') return type.fields.map((f) => ({ name: f.name, type: f.type }));
   return [{ name: single, type }];
 }
 
-function sqlTypeOf(schema: RegisteredSchema, fullName: string | null): SqlType {
+function sqlTypeOf(schema: RegisteredSchema, fullName: string | null, imports: readonly string[]): SqlType {
   switch (schema.schemaType) {
     case 'AVRO':
       return avroType(JSON.parse(schema.schema));
     case 'JSON':
       return jsonSchemaType(JSON.parse(schema.schema));
     case 'PROTOBUF':
-      return protobufType(schema.schema, fullName);
+      return protobufType(schema.schema, fullName, imports);
   }
 }
 
@@ -157,10 +165,36 @@ const PROTO_SCALARS: Record<string, SqlType> = {
   'google.protobuf.Timestamp': TIMESTAMP,
 };
 
-function protobufType(text: string, fullName: string | null): SqlType {
+/** The messages of a .proto text; `imports`: the texts of the .proto files it imports, whose messages it may use. */
+function protobufType(text: string, fullName: string | null, imports: readonly string[] = []): SqlType {
+  const top = new Map<string, ProtoMessage>();
+  for (const imported of imports) parseProto(imported, top);
+  const order = parseProto(text, top);
+  const wanted = fullName ? (top.get(fullName.split('.').pop() as string) ?? order[0]) : order[0];
+  if (wanted === undefined) throw new SchemaInferenceError('The Protobuf schema has no message');
+  const resolve = (type: string, scope: ProtoMessage): SqlType => {
+    const m = /^map\s*<\s*([\w.]+)\s*,\s*([\w.]+)\s*>$/.exec(type);
+    if (m) return map(resolve(m[1] as string, scope), resolve(m[2] as string, scope));
+    const scalar = PROTO_SCALARS[type];
+    if (scalar) return scalar;
+    const message = scope.nested.get(type) ?? top.get(type.split('.').pop() as string);
+    if (message === undefined) return STRING; // an enum
+    return messageType(message);
+  };
+  const messageType = (m: ProtoMessage): SqlType =>
+    struct(
+      m.fields.map((f) => {
+        const t = resolve(f.type, m);
+        return { name: f.name, type: f.repeated ? array(t) : t };
+      }),
+    );
+  return messageType(wanted);
+}
+
+/** Adds a .proto text's top-level messages to `top`; returns them in their order. */
+function parseProto(text: string, top: Map<string, ProtoMessage>): ProtoMessage[] {
   const tokens = text.replace(/\/\/[^\n]*/g, '').match(/map\s*<[^>]*>|[A-Za-z_][\w.]*|\d+|[{}=;<>,]|"[^"]*"/g) ?? [];
   let i = 0;
-  const top = new Map<string, ProtoMessage>();
   const order: ProtoMessage[] = [];
   const parseMessage = (name: string): ProtoMessage => {
     const m: ProtoMessage = { name, fields: [], nested: new Map() };
@@ -204,23 +238,5 @@ function protobufType(text: string, fullName: string | null): SqlType {
       order.push(m);
     } else i++;
   }
-  const wanted = fullName ? (top.get(fullName.split('.').pop() as string) ?? order[0]) : order[0];
-  if (wanted === undefined) throw new SchemaInferenceError('The Protobuf schema has no message');
-  const resolve = (type: string, scope: ProtoMessage): SqlType => {
-    const m = /^map\s*<\s*([\w.]+)\s*,\s*([\w.]+)\s*>$/.exec(type);
-    if (m) return map(resolve(m[1] as string, scope), resolve(m[2] as string, scope));
-    const scalar = PROTO_SCALARS[type];
-    if (scalar) return scalar;
-    const message = scope.nested.get(type) ?? top.get(type.split('.').pop() as string);
-    if (message === undefined) return STRING; // an enum
-    return messageType(message);
-  };
-  const messageType = (m: ProtoMessage): SqlType =>
-    struct(
-      m.fields.map((f) => {
-        const t = resolve(f.type, m);
-        return { name: f.name, type: f.repeated ? array(t) : t };
-      }),
-    );
-  return messageType(wanted);
+  return order;
 }

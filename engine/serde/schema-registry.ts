@@ -14,13 +14,52 @@ export interface RegisteredSchema {
   readonly schemaType: SchemaType;
   /** The schema text (Avro JSON, JSON Schema, or .proto). */
   readonly schema: string;
+  /** Schemas it imports (a .proto's `import "event.proto"`), as the registry's REST API names them. */
+  readonly references?: readonly SchemaReference[];
+}
+
+/** A schema's reference to another registered schema: `name` as the schema imports it, found under subject/version. */
+export interface SchemaReference {
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
 }
 
 export interface SchemaRegistryClient {
   register(subject: string, schemaType: SchemaType, schema: string): number;
-  registerWithId(subject: string, schemaType: SchemaType, schema: string, id: number): number;
+  registerWithId(
+    subject: string,
+    schemaType: SchemaType,
+    schema: string,
+    id: number,
+    references?: readonly SchemaReference[],
+  ): number;
   getById(id: number): RegisteredSchema;
   latest(subject: string): RegisteredSchema | null;
+}
+
+/**
+ * The texts of the schemas a schema references, each after the ones it references in turn (depth first,
+ * each once); a reference the registry does not know is an error naming it.
+ */
+export function referencedSchemas(registry: SchemaRegistryClient, schema: RegisteredSchema): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (s: RegisteredSchema) => {
+    for (const ref of s.references ?? []) {
+      const key = `${ref.subject}/${ref.version}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const found = registry.latest(ref.subject);
+      if (found === null) {
+        throw new Error(`Schema reference ${ref.name} not found: no schema under subject ${ref.subject}`);
+      }
+      visit(found);
+      out.push(found.schema);
+    }
+  };
+  visit(schema);
+  return out;
 }
 
 /**
@@ -58,9 +97,22 @@ export class InMemorySchemaRegistry implements SchemaRegistryClient {
   private readonly bySubject = new Map<string, RegisteredSchema[]>();
 
   /** Registers a schema under a given id (as QTT files name them: KEY_SCHEMA_ID=101). */
-  registerWithId(subject: string, schemaType: SchemaType, schema: string, id: number): number {
+  registerWithId(
+    subject: string,
+    schemaType: SchemaType,
+    schema: string,
+    id: number,
+    references?: readonly SchemaReference[],
+  ): number {
     const versions = this.bySubject.get(subject) ?? [];
-    const registered: RegisteredSchema = { id, subject, version: versions.length + 1, schemaType, schema };
+    const registered: RegisteredSchema = {
+      id,
+      subject,
+      version: versions.length + 1,
+      schemaType,
+      schema,
+      ...(references !== undefined && references.length > 0 ? { references } : {}),
+    };
     this.byId.set(id, registered);
     versions.push(registered);
     this.bySubject.set(subject, versions);

@@ -290,6 +290,28 @@ test('a push query joining a stream with a table reads both sources', async () =
   assert.deepEqual(stream.lines().slice(1), [['j1', null]]);
 });
 
+test("a push query over a join reports its source records' own partitions and offsets", async () => {
+  await ksql(
+    `CREATE STREAM jleft (k STRING KEY, a INT) WITH (kafka_topic='jleft', value_format='JSON', partitions=3);
+     CREATE STREAM jright (k STRING KEY, b INT) WITH (kafka_topic='jright', value_format='JSON', partitions=3);`,
+  );
+  const send = (topic: string, partition: number, key: string, value: unknown) =>
+    producer?.send({ topic, messages: [{ key, value: JSON.stringify(value), partition }] });
+  // Records in other partitions first: a driver's own numbering would give x partition 0 and offset 1.
+  await send('jleft', 0, 'y', { A: 0 });
+  await send('jleft', 2, 'x', { A: 1 });
+  await send('jright', 1, 'y', { B: 0 });
+  await send('jright', 2, 'z', { B: 1 });
+  await send('jright', 2, 'x', { B: 2 });
+  const stream = await open('/query-stream', {
+    sql: "SELECT l.k, l.ROWPARTITION, l.ROWOFFSET, r.ROWPARTITION, r.ROWOFFSET FROM jleft l JOIN jright r WITHIN 1 HOUR ON l.k = r.k WHERE l.k = 'x' EMIT CHANGES LIMIT 1;",
+    properties: { 'auto.offset.reset': 'earliest' },
+  });
+  await until(() => stream.ended, 'the joined row');
+  assert.equal(stream.status, 200, stream.text);
+  assert.deepEqual(stream.lines().slice(1), [['x', 2, 0, 2, 1]]);
+});
+
 test('push queries from earliest, on a table, over /query with its final message', async () => {
   const earliest = await open('/query-stream', {
     sql: 'SELECT * FROM votes EMIT CHANGES LIMIT 3;',

@@ -109,7 +109,10 @@ export class RemoteSchemaRegistry implements SchemaRegistryClient {
     return id;
   }
 
-  /** Registers the AVRO and JSON_SR key and value schemas a source's writers will register, under `<topic>-key|value`. */
+  /**
+   * Registers the AVRO and JSON_SR key and value schemas a source's writers will register, under
+   * `<topic>-key|value`; for an AVRO side with a schema id, caches that schema (its writer's).
+   */
   async prepareSink(source: DataSource): Promise<void> {
     const sides = [
       { isKey: true, format: source.keyFormat, columns: source.schema.key, options: source.keyOptions },
@@ -122,6 +125,11 @@ export class RemoteSchemaRegistry implements SchemaRegistryClient {
     ];
     for (const { isKey, format, columns, options } of sides) {
       if (columns.length === 0 || (format !== 'AVRO' && format !== 'JSON_SR')) continue;
+      if (format === 'AVRO' && options.schemaId !== undefined) {
+        // KEY_SCHEMA_ID / VALUE_SCHEMA_ID: the writer uses that registered schema; nothing to register.
+        await this.prepareId(options.schemaId);
+        continue;
+      }
       const subject = `${source.topic}-${isKey ? 'key' : 'value'}`;
       if (format === 'AVRO')
         await this.ensureRegistered(subject, 'AVRO', avroWriterSchemaText(columns, options, isKey));

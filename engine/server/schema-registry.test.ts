@@ -223,6 +223,34 @@ test('JSON_SR sinks register a JSON schema per subject, as ksqlDB does, and Conn
   }
 });
 
+test('AVRO with VALUE_SCHEMA_ID writes with that registered schema and its defaults, registering nothing', async () => {
+  const client = new SchemaRegistryClient(registry.url);
+  const writer = {
+    type: 'record',
+    name: 'Donation',
+    fields: [
+      { name: 'ID', type: 'string' },
+      { name: 'NUM_VOTES', type: 'long', default: 10 },
+    ],
+  };
+  const id = await client.register('sr_donations-value', JSON.stringify(writer));
+  const server = await startServer(temporaryDir('tally-ksql-sr-id-'));
+  try {
+    await ksql(
+      server,
+      `CREATE STREAM donations WITH (kafka_topic='sr_donations', value_format='AVRO', value_schema_id=${id}, partitions=1);
+       INSERT INTO donations (ID) VALUES ('abc');`,
+    );
+    const rows = await readThroughConnect('sr_donations');
+    await until(() => rows.size === 1, 'the inserted row');
+    const [row] = [...rows.values()];
+    assert.deepEqual({ ...(row?.value as object) }, { ID: 'abc', NUM_VOTES: 10 });
+    assert.deepEqual(await client.listVersions('sr_donations-value'), [1]);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('a server whose schema registry does not answer refuses to start, naming the URL', async () => {
   await assert.rejects(
     startKsqlRestServer({

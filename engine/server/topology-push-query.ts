@@ -38,7 +38,8 @@ const raw: Serde<Buffer> = {
 export class TopologyPushQuery {
   private readonly driver: TopologyTestDriver;
   private readonly output: TestOutputTopic<AnyKey, Row>;
-  private readonly inputs = new Map<string, ReturnType<TopologyTestDriver['createInputTopic']>>();
+  /** The distinct source topics, checked as inputs of the driver. */
+  private readonly inputs = new Set<string>();
   private readonly plan: LogicalPlan;
   private readonly delivery: PushDelivery;
   /** One subscriber per distinct source topic, for its feed. */
@@ -70,11 +71,13 @@ export class TopologyPushQuery {
     );
     for (const ref of plan.sources) {
       const topic = ref.source.topic;
-      if (!this.inputs.has(topic)) this.inputs.set(topic, this.driver.createInputTopic(topic, raw, raw));
+      if (!this.inputs.has(topic)) {
+        this.driver.createInputTopic(topic, raw, raw);
+        this.inputs.add(topic);
+      }
       if (![...this.subscribers.keys()].some((s) => s.topic === topic)) {
-        const input = this.inputs.get(topic);
         this.subscribers.set(ref.source, {
-          onRecord: (_record, _partition, message) => this.onMessage(input, message),
+          onRecord: (_record, partition, message) => this.onMessage(topic, partition, message),
         });
       }
     }
@@ -84,12 +87,13 @@ export class TopologyPushQuery {
     return this.delivery.isClosed;
   }
 
-  private onMessage(
-    input: ReturnType<TopologyTestDriver['createInputTopic']> | undefined,
-    message: KafkaMessageLike,
-  ): boolean {
-    if (this.delivery.isClosed || input === undefined) return !this.delivery.isClosed;
-    input.pipeInput(message.key, message.value, Number(message.timestamp));
+  private onMessage(topic: string, partition: number, message: KafkaMessageLike): boolean {
+    if (this.delivery.isClosed) return false;
+    // The record's own partition and offset: ROWPARTITION and ROWOFFSET are those of the source topic.
+    this.driver.pipeRaw(topic, message.key, message.value, Number(message.timestamp), undefined, {
+      partition,
+      offset: Number(message.offset),
+    });
     for (const record of this.output.readRecordsToList()) {
       const key = record.key;
       const keyValues = (isWindowed(key) ? key.key : key) ?? [];

@@ -151,16 +151,23 @@ export class TopologyTestDriver {
     return new TestOutputTopic(this, topic, keySerde, valueSerde);
   }
 
-  /** Pipes one record of bytes into a source topic and processes everything it causes. */
+  /**
+   * Pipes one record of bytes into a source topic and processes everything it causes. `position`: the
+   * partition and offset the record had in a real topic (a transient query fed from a broker), else partition 0
+   * and the driver's next offset.
+   */
   pipeRaw(
     topic: string,
     key: Buffer | null,
     value: Buffer | null,
     timestamp: number,
     headers: Headers = NO_HEADERS,
+    position?: { readonly partition: number; readonly offset: number },
   ): void {
     this.checkOpen();
-    this.task.process(topic, 0, this.nextOffset(topic), timestamp, headers, key, value);
+    const partition = position?.partition ?? 0;
+    const offset = position?.offset ?? this.nextOffset(topic);
+    this.task.process(topic, partition, offset, timestamp, headers, key, value);
     this.drainInternal();
     if (this.task.maybePunctuateStreamTime()) this.drainInternal();
     if (this.task.takeCommitRequest()) this.commit();
