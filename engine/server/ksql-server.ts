@@ -243,11 +243,7 @@ export class KsqlServer {
     const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
     for (;;) {
       await this.applyFollowed();
-      let pending = false;
-      for (let sequence = this.nextSequence; sequence < end && !pending; sequence++) {
-        pending = !this.ownSequences.has(sequence);
-      }
-      if (!pending) return;
+      if (!this.hasUnexecutedBefore(end)) return;
       if (Date.now() > deadline) {
         throw new KsqlRequestError(
           ERROR_CODES.serverError,
@@ -256,6 +252,14 @@ export class KsqlServer {
       }
       await sleep(10);
     }
+  }
+
+  /** True when a peer's command before `end` has not been executed here yet. */
+  private hasUnexecutedBefore(end: number): boolean {
+    for (let sequence = this.nextSequence; sequence < end; sequence++) {
+      if (!this.ownSequences.has(sequence)) return true;
+    }
+    return false;
   }
 
   /** Runs `task` after every statement and command before it. */
@@ -391,7 +395,7 @@ export class KsqlServer {
     const commandId = commandIdOf(s);
     const sequenceNumber = await this.commands.append(commandId, s.text, streamsProperties);
     this.ownSequences.add(sequenceNumber);
-    if (sequenceNumber !== this.nextSequence) {
+    if (this.hasUnexecutedBefore(sequenceNumber)) {
       // A peer recorded a command between this server's catch-up and its own: both servers run both.
       this.options.logger.warn({ commandId, sequenceNumber }, 'command recorded after a concurrent one');
     }
