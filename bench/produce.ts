@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { loadConfig } from '../config/index.ts';
 import { createLogger } from '../logging/index.ts';
-import { createElection, serializeVoteEvent } from '../producers/index.ts';
+import { createElection } from '../producers/index.ts';
 import { connectAdmin, connectSink, KAFKA_CLIENTS, type KafkaClientName } from '../producers/kafka/index.ts';
 import { KafkajsSink } from '../producers/kafka/kafkajs-sink.ts';
 import { KafkajsThreadedSink } from '../producers/kafka/kafkajs-threaded-sink.ts';
@@ -43,13 +43,22 @@ function report(name: string, records: number, ms: number): void {
   );
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc; 0 where there is none. */
-function processCpuSeconds(pid: number | undefined): number {
+/**
+ * CPU seconds (user + system) a process, or one of its threads, has used so
+ * far, from /proc; 0 where there is none. A process's main thread has the
+ * process's id: the rest of the producer's CPU is its clients' own threads.
+ */
+function processCpuSeconds(pid: number | undefined, thread?: number): number {
   if (pid === undefined) return 0;
+  const stat = `/proc/${pid}${thread === undefined ? '' : `/task/${thread}`}/stat`;
+  if (!fs.existsSync(stat)) return 0;
   // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const fields = fs.readFileSync(stat, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+const perVote = (seconds: number, votes: number) => `${((seconds * 1e6) / Math.max(1, votes)).toFixed(2)} µs a vote`;
 
 const broker = process.env.KAFKA_BROKERS ? undefined : await startBrokerProcess('produce');
 try {
@@ -65,12 +74,15 @@ try {
       `${partitions} partitions; batches of ${batchSize.toLocaleString('en')}; ${os.cpus().length} cores`,
   );
 
-  // Baseline: generate and serialise, send nowhere.
+  // Baseline: generate and serialise the records as the producers do (topic-records.ts), send nowhere.
   let start = performance.now();
+  let cpuBefore = process.cpuUsage();
   let bytes = 0;
-  for (const event of election.votes()) bytes += serializeVoteEvent(event).value.length;
+  for (const record of topicRecords(election, 'votes').records()) bytes += record.value.length;
   report('generation alone (baseline)', total, performance.now() - start);
-  console.log(`${''.padEnd(34)} ${(bytes / total).toFixed(0).padStart(10)} bytes a vote value`);
+  console.log(
+    `${''.padEnd(34)} CPU: ${perVote(cpuSeconds(process.cpuUsage(cpuBefore)), total)}; ${(bytes / total).toFixed(0)} bytes a vote value`,
+  );
 
   const clients = (process.env.BENCH_CLIENTS?.split(',') ?? KAFKA_CLIENTS) as KafkaClientName[];
   for (const client of clients) {
@@ -87,15 +99,17 @@ try {
     // Placed as `tally produce` places them (placement.ts), so that a stopped run can resume.
     const source = placeRecords({ ...topicRecords(election, 'votes'), topic }, partitions);
     start = performance.now();
-    const cpuBefore = process.cpuUsage();
+    cpuBefore = process.cpuUsage();
+    const mainCpuBefore = processCpuSeconds(process.pid, process.pid);
     const brokerCpuBefore = processCpuSeconds(broker?.child.pid);
     const sent = await sendTopic(source, sink, { pacer: new Pacer({ kind: 'backfill' }), batchSize });
     await sink.flush();
     const ms = performance.now() - start;
     report(`generated + produced, ${client}`, sent, ms);
-    const cpu = process.cpuUsage(cpuBefore);
+    const cpu = cpuSeconds(process.cpuUsage(cpuBefore));
+    const mainCpu = processCpuSeconds(process.pid, process.pid) - mainCpuBefore;
     console.log(
-      `${''.padEnd(34)} CPU: producer ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, ` +
+      `${''.padEnd(34)} CPU: producer ${cpu.toFixed(2)} s (${perVote(cpu, sent)}; its main thread ${perVote(mainCpu, sent)}), ` +
         `broker ${broker ? `${(processCpuSeconds(broker.child.pid) - brokerCpuBefore).toFixed(2)} s` : 'not measured'} ` +
         `in ${(ms / 1000).toFixed(2)} s`,
     );

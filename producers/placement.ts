@@ -23,8 +23,9 @@ export function placeRecords(source: TopicRecords, partitions: number, written: 
           toSkip[partition] = (toSkip[partition] ?? 0) - 1;
           continue;
         }
-        // Built field by field: a spread here cost more than generating the record.
-        yield { key: record.key, value: record.value, timestamp: record.timestamp, partition };
+        // records() yields fresh records (topic-records.ts), so the partition is set on this one, not on a copy.
+        record.partition = partition;
+        yield record;
       }
     },
   };

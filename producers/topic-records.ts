@@ -13,7 +13,6 @@ import type { Election } from './election.ts';
 import type { OutgoingRecord } from './kafka/index.ts';
 import type { ElectionTopic } from './kafka/topics.ts';
 import { RECORD_KEYS } from './model.ts';
-import { serializeVoteEvent } from './votes.ts';
 
 const DAY_MS = 86_400_000;
 /** Nominations close weeks before polling day (19 working days in the UK); 28 days is near enough. */
@@ -24,6 +23,7 @@ export interface TopicRecords {
   topic: string;
   /** How many records `records()` yields. */
   total: number;
+  /** The records, fresh objects at each call, so that the reader may complete them (placement.ts sets the partition). */
   records(): Iterable<OutgoingRecord>;
 }
 
@@ -57,9 +57,7 @@ export function topicRecords(election: Election, topic: ElectionTopic): TopicRec
       return {
         topic,
         total: election.voteRecordCount,
-        *records() {
-          for (const event of election.votes()) yield serializeVoteEvent(event);
-        },
+        records: () => election.serializedVotes(),
       };
   }
 }
