@@ -6,7 +6,9 @@
  * own core. Records are produced first; the clock runs from start() until
  * every record has been processed and committed.
  *
- *   node --import tsx bench/topology-broker.ts [records=200000] [keys=1000] [partitions=4]
+ *   node --import tsx bench/topology-broker.ts [records=200000] [keys=1000] [partitions=4] [only=count|window]
+ *
+ * The last argument runs one of the two (for a profile of one path).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
   const records = Number(process.argv[2] ?? 200_000);
   const keys = Number(process.argv[3] ?? 1000);
   const partitions = Number(process.argv[4] ?? 4);
+  const only = process.argv[5];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-'));
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--broker', dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -122,9 +125,10 @@ async function main(): Promise<void> {
       ['KafkaStreams EOS: count by key', countTopology()],
       ['KafkaStreams EOS: windowed count', windowTopology()],
     ] as const) {
+      if (only !== undefined && !name.includes(only)) continue;
       const r = await run(address, name.includes('windowed') ? 'bench-window' : 'bench-count', topology, records);
       console.log(
-        `${name.padEnd(40)} ${rate(r.rate)}  (${((r.rate / plain) * 100).toFixed(0)}% of the plain loop, ${r.commits} transactions)`,
+        `${name.padEnd(40)} ${rate(r.rate)}  (${((r.rate / plain) * 100).toFixed(0)}% of the plain loop, ${r.commits} transactions, ${r.cpuMicros.toFixed(2)} µs of CPU per record)`,
       );
     }
     console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
@@ -138,15 +142,17 @@ async function main(): Promise<void> {
 async function run(address: string, applicationId: string, topology: Topology, records: number) {
   const app = new KafkaStreams(topology, { applicationId, bootstrapServers: [address] });
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await app.start();
   while (app.metrics().processedRecords < records) {
     if (app.state === 'ERROR') throw app.error;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const elapsed = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   const { commits } = app.metrics();
   await app.close();
-  return { rate: records / (elapsed / 1000), commits };
+  return { rate: records / (elapsed / 1000), commits, cpuMicros: (cpu.user + cpu.system) / records };
 }
 
 function rate(n: number): string {

@@ -197,6 +197,9 @@ export class StreamTask implements StoreContext {
 
   private readonly nodes = new Map<string, NodeInstance>();
   private readonly sourceByTopic = new Map<string, NodeInstance>();
+  /** The source of the topic processed last: a task's records mostly come from one topic at a time. */
+  private lastSourceTopic: string | null = null;
+  private lastSource: NodeInstance | undefined = undefined;
   private readonly storeInstances = new Map<string, StateStore>();
   private readonly streamTimeSchedules: Schedule[] = [];
   private readonly wallClockSchedules: Schedule[] = [];
@@ -312,7 +315,12 @@ export class StreamTask implements StoreContext {
     valueBytes: Buffer | null,
   ): void {
     if (!this.processorsInitialized) this.initializeProcessors();
-    const node = this.sourceByTopic.get(topic);
+    let node = this.lastSource;
+    if (topic !== this.lastSourceTopic) {
+      node = this.sourceByTopic.get(topic);
+      this.lastSourceTopic = topic;
+      this.lastSource = node;
+    }
     this.metaTopic = topic;
     this.metaPartition = partition;
     this.metaOffset = offset;

@@ -19,15 +19,25 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Admin, type Batch, type Consumer, Kafka, logLevel, type Producer, type Transaction } from 'kafkajs';
+import {
+  type Admin,
+  type Batch,
+  type Consumer,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  type Producer,
+  type Transaction,
+} from 'kafkajs';
 import type { ProcessingLogEntry } from '../processor/processor.ts';
+import { NO_HEADERS } from '../processor/record.ts';
 import { StreamsError, StreamTask } from '../processor/task.ts';
 import type { Topology } from '../processor/topology.ts';
 import { streamsAssignor, type TaskId, taskName, tasksOf } from './assignment.ts';
 import { type ResolvedConfig, resolveConfig, type StreamsConfig } from './config.ts';
 import { planTopics, type TopicPlan } from './internal-topics.ts';
 import { murmur2Partitioner } from './kafkajs-messages.ts';
-import { PartitionGroup } from './partition-group.ts';
+import { PartitionGroup, type RecordPosition } from './partition-group.ts';
 import { BufferedRecordCollector, fromKafkaHeaders } from './record-collector.ts';
 import { restoreChangelogs } from './restorer.ts';
 
@@ -53,7 +63,7 @@ interface RunningTask {
   readonly id: TaskId;
   readonly task: StreamTask;
   /** Fetched records waiting, per input partition, chosen by timestamp. */
-  readonly group: PartitionGroup;
+  readonly group: PartitionGroup<KafkaMessage>;
   /** Where its input partitions stood at its last commit: where to fetch again if a commit fails. */
   committed: readonly { topic: string; partition: number; offset: number }[];
 }
@@ -444,7 +454,7 @@ export class KafkaStreams {
    * set to latest its end) and where its log ends, so the task knows which
    * partitions have records still to fetch.
    */
-  private async partitionGroup(topics: readonly string[], partition: number): Promise<PartitionGroup> {
+  private async partitionGroup(topics: readonly string[], partition: number): Promise<PartitionGroup<KafkaMessage>> {
     const admin = this.admin as Admin;
     const knownAt = performance.now();
     const committed = await admin.fetchOffsets({ groupId: this.config.applicationId, topics: [...topics] });
@@ -458,7 +468,7 @@ export class KafkaStreams {
       const start = offset === undefined || Number(offset.offset) < 0 ? reset : Number(offset.offset);
       positions.push({ topic, partition, offset: start, endOffset: Number(end?.high ?? 0) });
     }
-    return new PartitionGroup(positions, knownAt);
+    return new PartitionGroup(positions, knownAt, kafkajsPosition);
   }
 
   private taskOf(topic: string, partition: number): RunningTask | undefined {
@@ -471,17 +481,10 @@ export class KafkaStreams {
     if (running === undefined) {
       throw new StreamsError(`received ${batch.topic}-${batch.partition}, which belongs to no task of this instance`);
     }
-    const records = batch.messages.map((m) => ({
-      offset: Number(m.offset),
-      timestamp: Number(m.timestamp),
-      key: m.key ?? null,
-      value: m.value ?? null,
-      headers: m.headers === undefined || isEmpty(m.headers) ? [] : fromKafkaHeaders(m.headers),
-    }));
     running.group.add(
       batch.topic,
       batch.partition,
-      records,
+      batch.messages,
       Number(batch.lastOffset()) + 1,
       Number(batch.highWatermark),
       this.lastFetchSentAt,
@@ -495,9 +498,10 @@ export class KafkaStreams {
     const { task, group } = running;
     let processed = 0;
     do {
-      for (let next = group.next(); next !== null; next = group.next()) {
-        const { topic, partition, record: r } = next;
-        task.process(topic, partition, r.offset, r.timestamp, r.headers, r.key, r.value);
+      for (let m = group.take(); m !== null; m = group.take()) {
+        const headers = m.headers === undefined || isEmpty(m.headers) ? NO_HEADERS : fromKafkaHeaders(m.headers);
+        const { takenTopic, takenPartition, takenOffset, takenTimestamp } = group;
+        task.process(takenTopic, takenPartition, takenOffset, takenTimestamp, headers, m.key ?? null, m.value ?? null);
         task.maybePunctuateStreamTime();
         processed++;
       }
@@ -512,7 +516,7 @@ export class KafkaStreams {
    * (PartitionGroup.unconfirmed); false when none holds it. One request per
    * topic serves every task whose records arrived before it started.
    */
-  private async confirmLogEnds(group: PartitionGroup): Promise<boolean> {
+  private async confirmLogEnds(group: PartitionGroup<KafkaMessage>): Promise<boolean> {
     const waiting = group.unconfirmed();
     if (waiting.length === 0) return false;
     for (const topic of new Set(waiting.map((w) => w.topic))) {
@@ -715,6 +719,12 @@ function transient(error: Error): Error {
     retriable: true,
   });
 }
+
+/** Fetched records wait as kafkajs decoded them: their offsets and timestamps are strings. */
+const kafkajsPosition: RecordPosition<KafkaMessage> = {
+  offset: (m) => Number(m.offset),
+  timestamp: (m) => Number(m.timestamp),
+};
 
 function isEmpty(headers: object): boolean {
   for (const _ in headers) return false;

@@ -43,6 +43,7 @@ export function murmur2(data: Uint8Array, length = data.length): number {
  * WindowedStreamPartitioner), so every window of a key shares a partition.
  */
 export function windowedKeyPartition(key: Uint8Array, windowBytes: number, partitions: number): number {
+  if (partitions === 1) return 0; // no hash needed (the test driver's topics have one partition)
   return keyPartition(key.subarray(0, Math.max(0, key.length - windowBytes)), partitions);
 }
 

@@ -15,6 +15,10 @@
  * completed), and an empty partition whose end is older than the newest
  * buffered records holds the task until `confirm` brings a fresher one
  * (KafkaStreams asks the broker: ListOffsets).
+ *
+ * Records are kept as they were fetched (the runtime's are kafkajs's
+ * messages), their offsets and timestamps read once into arrays of numbers
+ * beside them: no object per record, which would live until processed.
  */
 import type { Headers } from '../processor/record.ts';
 
@@ -26,10 +30,24 @@ export interface BufferedRecord {
   readonly headers: Headers;
 }
 
-interface PartitionQueue {
+/** How a group reads a record's offset and timestamp as numbers. */
+export interface RecordPosition<R> {
+  offset(record: R): number;
+  timestamp(record: R): number;
+}
+
+const bufferedRecordPosition: RecordPosition<BufferedRecord> = {
+  offset: (r) => r.offset,
+  timestamp: (r) => r.timestamp,
+};
+
+interface PartitionQueue<R> {
   readonly topic: string;
   readonly partition: number;
-  readonly records: BufferedRecord[];
+  readonly records: R[];
+  /** Offsets and timestamps of `records`, index for index. */
+  readonly offsets: number[];
+  readonly timestamps: number[];
   /** Index of the head in `records` (a moving start, so taking the head is O(1)). */
   head: number;
   /** Next offset to buffer: records below it were buffered already (a re-fetch after a rebalance). */
@@ -44,21 +62,26 @@ interface PartitionQueue {
   arrivedAt: number;
 }
 
-export class PartitionGroup {
-  private readonly queues: PartitionQueue[];
+export class PartitionGroup<R = BufferedRecord> {
+  private readonly queues: PartitionQueue<R>[];
 
   /**
    * `positions` are the task's partitions, in order, with the offset it
-   * starts processing from and the end of each log when it starts.
+   * starts processing from and the end of each log when it starts;
+   * `position` reads a record's offset and timestamp (by default those of a
+   * BufferedRecord: give it for any other kind of record).
    */
   constructor(
     positions: readonly { topic: string; partition: number; offset: number; endOffset: number }[],
     knownAt: number,
+    private readonly position: RecordPosition<R> = bufferedRecordPosition as unknown as RecordPosition<R>,
   ) {
     this.queues = positions.map((p) => ({
       topic: p.topic,
       partition: p.partition,
       records: [],
+      offsets: [],
+      timestamps: [],
       head: 0,
       nextOffset: p.offset,
       committable: p.offset,
@@ -79,7 +102,7 @@ export class PartitionGroup {
   add(
     topic: string,
     partition: number,
-    records: readonly BufferedRecord[],
+    records: readonly R[],
     fetchedTo: number,
     endOffset: number,
     sentAt: number,
@@ -88,10 +111,14 @@ export class PartitionGroup {
     const q = this.queue(topic, partition);
     q.knownAt = Math.max(q.knownAt, sentAt);
     if (records.length > 0) q.arrivedAt = Math.max(q.arrivedAt, receivedAt);
+    const position = this.position;
     for (const r of records) {
-      if (r.offset < q.nextOffset) continue;
+      const offset = position.offset(r);
+      if (offset < q.nextOffset) continue;
       q.records.push(r);
-      q.nextOffset = r.offset + 1;
+      q.offsets.push(offset);
+      q.timestamps.push(position.timestamp(r));
+      q.nextOffset = offset + 1;
     }
     // Control records and aborted data move the position without a record.
     q.nextOffset = Math.max(q.nextOffset, fetchedTo);
@@ -114,28 +141,46 @@ export class PartitionGroup {
       .map((q) => ({ topic: q.topic, partition: q.partition }));
   }
 
+  /** Where the record `take()` returned last comes from, and its offset and timestamp. */
+  takenTopic = '';
+  takenPartition = -1;
+  takenOffset = -1;
+  takenTimestamp = -1;
+
   /** The next record to process, or null when none may be processed yet (see the module comment). */
-  next(): { topic: string; partition: number; record: BufferedRecord } | null {
-    let best: PartitionQueue | null = null;
+  next(): { topic: string; partition: number; record: R } | null {
+    const record = this.take();
+    return record === null ? null : { topic: this.takenTopic, partition: this.takenPartition, record };
+  }
+
+  /** As next(), without an object per record: see takenTopic, takenPartition, takenOffset, takenTimestamp. */
+  take(): R | null {
+    let best: PartitionQueue<R> | null = null;
     const newest = this.newestArrival();
     for (const q of this.queues) {
-      const head = q.records[q.head];
-      if (head === undefined) {
+      if (q.head === q.records.length) {
         if (q.nextOffset < q.endOffset) return null; // records on the broker, not fetched yet: wait for them
         if (q.knownAt < newest) return null; // its end may have moved since: confirm first
         continue;
       }
-      if (best === null || head.timestamp < (best.records[best.head] as BufferedRecord).timestamp) best = q;
+      if (best === null || (q.timestamps[q.head] as number) < (best.timestamps[best.head] as number)) best = q;
     }
     if (best === null) return null;
-    const record = best.records[best.head] as BufferedRecord;
-    best.head++;
-    best.committable = best.head === best.records.length ? best.nextOffset : record.offset + 1;
+    const at = best.head;
+    const record = best.records[at] as R;
+    this.takenTopic = best.topic;
+    this.takenPartition = best.partition;
+    this.takenOffset = best.offsets[at] as number;
+    this.takenTimestamp = best.timestamps[at] as number;
+    best.head = at + 1;
+    best.committable = best.head === best.records.length ? best.nextOffset : this.takenOffset + 1;
     if (best.head === best.records.length) {
       best.records.length = 0;
+      best.offsets.length = 0;
+      best.timestamps.length = 0;
       best.head = 0;
     }
-    return { topic: best.topic, partition: best.partition, record };
+    return record;
   }
 
   /** Per partition, the next offset to consume once what was processed is committed. */
@@ -155,7 +200,7 @@ export class PartitionGroup {
     return newest;
   }
 
-  private queue(topic: string, partition: number): PartitionQueue {
+  private queue(topic: string, partition: number): PartitionQueue<R> {
     const q = this.queues.find((x) => x.topic === topic && x.partition === partition);
     if (q === undefined) throw new Error(`${topic}-${partition} is not an input of this task`);
     return q;

@@ -13,6 +13,16 @@ describe('serdes', () => {
     assert.equal(Serdes.Double().deserialize('t', Serdes.Double().serialize('t', -0.25)), -0.25);
   });
 
+  it('reads strings of every length as UTF-8, short ASCII ones built in JavaScript', () => {
+    const S = Serdes.String();
+    for (let n = 0; n <= 14; n++) {
+      const ascii = 'k0123456789abcdef'.slice(0, n);
+      assert.equal(S.deserialize('t', Buffer.from(ascii)), ascii);
+      const accented = 'é'.repeat(Math.floor(n / 2)) + 'x'.repeat(n % 2); // n bytes, not ASCII
+      assert.equal(S.deserialize('t', Buffer.from(accented)), accented);
+    }
+  });
+
   it('round-trips large safe integers through int64 without BigInt', () => {
     const out = Buffer.alloc(8);
     for (const n of [0, 1, 2 ** 32, 2 ** 53 - 1, -(2 ** 53 - 1), 1_700_000_000_000]) {

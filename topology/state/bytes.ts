@@ -4,15 +4,12 @@
  */
 // Buffer from its module: the global Buffer is a getter, and these functions run for every record.
 import { Buffer } from 'node:buffer';
-import { readInt64, SHORT_STRING_BYTES, writeInt64 } from '../serde/serde.ts';
+import { readInt64, SHORT_STRING_BYTES, shortLatin1String, writeInt64 } from '../serde/serde.ts';
 
 export function keyId(key: Buffer): string {
   const n = key.length;
   // A short key is converted in JavaScript: cheaper than the call into C++ (see utf8String).
-  if (n > SHORT_STRING_BYTES) return key.toString('latin1');
-  let id = '';
-  for (let i = 0; i < n; i++) id += String.fromCharCode(key[i] as number);
-  return id;
+  return n > SHORT_STRING_BYTES ? key.toString('latin1') : shortLatin1String(key, n);
 }
 
 /** keyId of the last buffer asked about, kept: a read and then a write of one key convert it once. */

@@ -121,6 +121,9 @@ type WindowSegment = Map<string, Buffer | Buffer[]>;
 export class InMemoryWindowStore implements WindowBytesStore {
   readonly persistent = false;
   private readonly segments = new Map<number, WindowSegment>();
+  // The segment used last: records come in time order, so consecutive ones mostly share a window.
+  private lastStart = Number.NaN;
+  private lastSegment: WindowSegment | undefined = undefined;
   /** A fetch and a put of the same key buffer convert it to a Map key once. */
   private readonly ids = new KeyIdCache();
   private starts: number[] = [];
@@ -144,7 +147,7 @@ export class InMemoryWindowStore implements WindowBytesStore {
     if (windowStart <= this.streamTime - this.retentionMs) return; // expired: Kafka Streams skips it too
     if (this.retainDuplicates && value === null) return;
     const id = this.ids.of(key);
-    let segment = this.segments.get(windowStart);
+    let segment = this.segment(windowStart);
     if (value === null) {
       segment?.delete(id);
       return;
@@ -152,6 +155,8 @@ export class InMemoryWindowStore implements WindowBytesStore {
     if (segment === undefined) {
       segment = new Map();
       this.segments.set(windowStart, segment);
+      this.lastStart = windowStart;
+      this.lastSegment = segment;
       const at = lowerBound(this.starts, windowStart);
       this.starts.splice(at, 0, windowStart);
     }
@@ -166,7 +171,7 @@ export class InMemoryWindowStore implements WindowBytesStore {
 
   fetch(key: Buffer, windowStart: number): Buffer | undefined {
     if (windowStart <= this.streamTime - this.retentionMs) return undefined;
-    const found = this.segments.get(windowStart)?.get(this.ids.of(key));
+    const found = this.segment(windowStart)?.get(this.ids.of(key));
     if (found === undefined) return undefined;
     return Array.isArray(found) ? found[0] : found;
   }
@@ -211,7 +216,17 @@ export class InMemoryWindowStore implements WindowBytesStore {
 
   close(): void {
     this.segments.clear();
+    this.lastStart = Number.NaN;
+    this.lastSegment = undefined;
     this.starts = [];
+  }
+
+  private segment(windowStart: number): WindowSegment | undefined {
+    if (windowStart !== this.lastStart) {
+      this.lastStart = windowStart;
+      this.lastSegment = this.segments.get(windowStart);
+    }
+    return this.lastSegment;
   }
 
   private removeExpired(): void {
@@ -219,6 +234,10 @@ export class InMemoryWindowStore implements WindowBytesStore {
     let drop = 0;
     while (drop < this.starts.length && (this.starts[drop] as number) < minLive) {
       this.segments.delete(this.starts[drop] as number);
+      if (this.starts[drop] === this.lastStart) {
+        this.lastStart = Number.NaN;
+        this.lastSegment = undefined;
+      }
       drop++;
     }
     if (drop > 0) this.starts = this.starts.slice(drop);

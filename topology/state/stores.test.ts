@@ -348,6 +348,12 @@ describe('record cache', () => {
     );
     // Cached and stored windows merge in reads; old values are read only when the listener wants them.
     cached.put('c', 7, 10);
+    // A key long enough that its cache id is made another way.
+    cached.put('a longer key, over twelve bytes', 9, 10);
+    assert.equal(cached.fetch('a longer key, over twelve bytes', 10), 9);
+    assert.deepEqual(cached.fetchRange('a longer key, over twelve bytes', 0, 10), [{ windowStart: 10, value: 9 }]);
+    cached.put('a longer key, over twelve bytes', null, 10);
+    assert.equal(cached.fetch('a longer key, over twelve bytes', 10), null);
     assert.deepEqual(
       cached.fetchAll(0, 10).map((e) => [e.key.key, e.key.window.start, e.value]),
       [
@@ -362,6 +368,7 @@ describe('record cache', () => {
     cached.flush();
     assert.deepEqual(flushed.slice(3), [
       ['c', 10, 7, null],
+      ['a longer key, over twelve bytes', 10, null, null],
       ['a', 0, 8, 6],
     ]);
     cached.close();
@@ -391,6 +398,11 @@ describe('key ids', () => {
       assert.equal(keyId(bytes), bytes.toString('latin1'));
       assert.deepEqual(keyFromId(keyId(bytes)), bytes);
       assert.equal(cache.of(bytes), keyId(bytes));
+    }
+    // Every length around the short-key cut-off, with bytes from all of 0..255.
+    for (let n = 0; n <= 14; n++) {
+      const bytes = Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + n * 101) & 0xff));
+      assert.equal(keyId(bytes), bytes.toString('latin1'), `${n} bytes`);
     }
     // Unsigned byte order survives as string order (range queries rely on it).
     assert.ok(keyId(Buffer.from([0x7f])) < keyId(Buffer.from([0x80])));

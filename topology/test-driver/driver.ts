@@ -61,8 +61,13 @@ export class TopologyTestDriver {
   private readonly outputs = new Map<string, TopicLog>();
   /** Where each written topic goes: its log, or null for a repartition topic (fed back in). One lookup a record. */
   private readonly destinations = new Map<string, TopicLog | null>();
+  /** The destination written last: consecutive records mostly go to one topic (a compare instead of a lookup). */
+  private lastDestinationTopic: string | null = null;
+  private lastDestination: TopicLog | null = null;
   /** Next offset per input topic, in a mutable cell so a record costs one Map lookup. */
   private readonly inputOffsets = new Map<string, { next: number }>();
+  private lastInputTopic: string | null = null;
+  private lastInputOffset: { next: number } | undefined = undefined;
   private readonly internalQueue: InternalRecord[] = [];
   private readonly internalTopics: Set<string>;
   private readonly changelogTopics: Set<string>;
@@ -94,12 +99,22 @@ export class TopologyTestDriver {
       send: (topic, key, value, timestamp, headers) => this.produced(topic, key, value, timestamp, headers),
       partitionsFor: () => 1,
     };
+    // The changelog written last, kept: a record's writes mostly go to one store (a compare instead of a Map lookup).
+    let lastChangelog = '';
+    let lastChangelogLog: TopicLog | null = null;
+    const changelogLog = (topic: string): TopicLog => {
+      if (topic !== lastChangelog || lastChangelogLog === null) {
+        lastChangelogLog = this.topicLog(topic);
+        lastChangelog = topic;
+      }
+      return lastChangelogLog;
+    };
     const changelog: ChangelogWriter = {
       log: (topic, _partition, key, value, timestamp) => this.produced(topic, key, value, timestamp, NO_HEADERS),
       // Changelogs are never repartition topics: straight to the topic's log, without cutting the value out.
-      logTimestamped: (topic, _partition, key, stored) => this.topicLog(topic).appendTimestamped(key, stored),
+      logTimestamped: (topic, _partition, key, stored) => changelogLog(topic).appendTimestamped(key, stored),
       logTimestampedWindow: (topic, _partition, key, windowStart, seqnum, stored) =>
-        this.topicLog(topic).appendTimestampedWindow(key, windowStart, seqnum, stored),
+        changelogLog(topic).appendTimestampedWindow(key, windowStart, seqnum, stored),
     };
     this.task = new StreamTask(topology, {
       applicationId: this.applicationId,
@@ -241,21 +256,28 @@ export class TopologyTestDriver {
   }
 
   private produced(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): void {
-    let log = this.destinations.get(topic);
-    if (log === undefined) {
-      log = this.internalTopics.has(topic) ? null : this.topicLog(topic);
-      this.destinations.set(topic, log);
+    let log: TopicLog | null | undefined = this.lastDestination;
+    if (topic !== this.lastDestinationTopic) {
+      log = this.destinations.get(topic);
+      if (log === undefined) {
+        log = this.internalTopics.has(topic) ? null : this.topicLog(topic);
+        this.destinations.set(topic, log);
+      }
+      this.lastDestinationTopic = topic;
+      this.lastDestination = log;
     }
     if (log !== null) log.append(key, value, timestamp, headers);
     else this.internalQueue.push({ topic, offset: this.nextOffset(topic), key, value, timestamp, headers });
   }
 
   private nextOffset(topic: string): number {
-    let cell = this.inputOffsets.get(topic);
+    let cell = this.lastInputTopic === topic ? this.lastInputOffset : this.inputOffsets.get(topic);
     if (cell === undefined) {
       cell = { next: 0 };
       this.inputOffsets.set(topic, cell);
     }
+    this.lastInputTopic = topic;
+    this.lastInputOffset = cell;
     return cell.next++;
   }
 

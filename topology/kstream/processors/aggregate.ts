@@ -38,6 +38,7 @@ abstract class GroupedAggregateProcessor<K, VIn, VA> implements Processor<K, VIn
   /** Stores the new aggregate (null deletes it) and forwards the change, with the old aggregate when asked. */
   protected emit(record: Record<K, VIn>, key: K, newAgg: VA | null, oldAgg: VA | null, timestamp: number): void {
     this.store.put(key, newAgg === null ? null : { value: newAgg, timestamp });
+    if (this.forwarder.cached) return; // the cache forwards the update when it flushes
     // One record with the new value and timestamp (withValue().withTimestamp() would make two).
     this.forwarder.maybeForward(
       new Record(record.key, change(newAgg, this.state.sendOldValues ? oldAgg : null), timestamp, record.headers),

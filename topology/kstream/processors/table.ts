@@ -48,7 +48,8 @@ export function storeGetter<K, V>(storeName: string): ValueGetterSupplier<K, V> 
  * cache's flush forwards the coalesced update), else at once.
  */
 export class TupleForwarder<K, V> {
-  private readonly cached: boolean;
+  /** True when updates go downstream on flush: then callers need build no record for maybeForward. */
+  readonly cached: boolean;
 
   constructor(
     store: TimestampedKeyValueStore<K, V> | null,
@@ -93,7 +94,7 @@ abstract class TableNodeProcessor<K, VIn, V> implements Processor<K, VIn, K, Cha
   protected update(record: Record<K, VIn>, newValue: V | null, oldValue: V | null): void {
     if (this.store !== null) {
       this.store.put(record.key, newValue === null ? null : { value: newValue, timestamp: record.timestamp });
-      this.forwarder.maybeForward(record.withValue(change(newValue, oldValue)));
+      if (!this.forwarder.cached) this.forwarder.maybeForward(record.withValue(change(newValue, oldValue)));
     } else {
       this.context.forward(record.withValue(change(newValue, oldValue)));
     }
@@ -112,6 +113,7 @@ export class TableSourceProcessor<K, V> extends TableNodeProcessor<K, V, V> {
     }
     const old = this.store.get(record.key);
     this.store.put(record.key, record.value === null ? null : { value: record.value, timestamp: record.timestamp });
+    if (this.forwarder.cached) return; // the cache forwards the update when it flushes
     this.forwarder.maybeForward(
       record.withValue(change(record.value, this.state.sendOldValues ? (old?.value ?? null) : null)),
     );
