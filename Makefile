@@ -48,7 +48,8 @@ conformance: ## run ksqlDB's query-validation tests through the engine (FILES=..
 	@$(TALLY) conformance $(FILES)
 
 BENCHES := bench/broker.ts bench/log-append.ts bench/produce.ts bench/topology-driver.ts bench/topology-broker.ts \
-  bench/connect-sink.ts bench/ksql-queries.ts bench/ksql-aggregations.ts bench/dashboard.ts bench/pipeline.ts
+  bench/connect-sink.ts bench/ksql-queries.ts bench/ksql-aggregations.ts bench/ksql-pipeline-driver.ts bench/dashboard.ts \
+  bench/pipeline.ts
 bench: setup ## run every benchmark and print its figures (BENCHES=... for some)
 	@for b in $(BENCHES); do echo; echo "== $$b"; node --import tsx $$b || exit 1; done
 

@@ -8,7 +8,7 @@
  * log topic, as the server writes them, so queries over KSQL_PROCESSING_LOG
  * see them. For tests of whole SQL pipelines (ksql/metrics.test.ts).
  */
-import { Serdes, TopologyTestDriver } from '../../topology/index.ts';
+import { Serdes, type TestOutputTopic, TopologyTestDriver } from '../../topology/index.ts';
 import type { DataSource, PersistentQuery } from '../metastore/metastore.ts';
 import { sourceKeySerde, sourceValueSerde } from '../planner/physical-plan.ts';
 import { type ProcessingLogRecord, processingLogTopic, processingLogValue } from '../processing-log/processing-log.ts';
@@ -28,6 +28,8 @@ interface RunningQuery {
   readonly driver: TopologyTestDriver;
   readonly inputs: ReadonlySet<string>;
   readonly sinkTopic: string | null;
+  /** The sink topic's reader (its read position is the topic's): made once, not per record. */
+  readonly output: TestOutputTopic<Buffer, Buffer> | null;
 }
 
 /** Deeper than any real chain of queries: a cycle between queries would otherwise never end. */
@@ -57,11 +59,13 @@ export class KsqlPipelineDriver {
         processingLog: (entry) => engine.processingLog.fromTopology(query.id, entry),
       });
       const sink = engine.metastore.source(query.sink);
+      const sinkTopic = sink?.topic ?? null;
       return {
         query,
         driver,
         inputs: new Set(query.topology.externalSourceTopics()),
-        sinkTopic: sink?.topic ?? null,
+        sinkTopic,
+        output: sinkTopic === null ? null : driver.createOutputTopic(sinkTopic, Serdes.Bytes(), Serdes.Bytes()),
       };
     });
   }
@@ -131,11 +135,8 @@ export class KsqlPipelineDriver {
 
   private drain(q: RunningQuery): PipelineRecord[] {
     const topic = q.sinkTopic;
-    if (topic === null) return [];
-    return q.driver
-      .createOutputTopic(topic, Serdes.Bytes(), Serdes.Bytes())
-      .readRecordsToList()
-      .map((r) => ({ topic, key: r.key, value: r.value, timestamp: r.timestamp }));
+    if (topic === null || q.output === null || q.output.isEmpty()) return [];
+    return q.output.readRecordsToList().map((r) => ({ topic, key: r.key, value: r.value, timestamp: r.timestamp }));
   }
 
   /** Processing log entries, as records on the processing log topic, after the record that caused them. */

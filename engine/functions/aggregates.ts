@@ -137,6 +137,13 @@ function byOffset(name: string, latest: boolean): AggregateFunction {
           const v = args[0] ?? null;
           if (v === null && ignoreNulls) return acc;
           const entries = acc as Entry[];
+          if (n === null && entries.length <= 1) {
+            // One value kept (the usual call): what keep() gives, without its copies and sort.
+            const old = entries[0];
+            if (old !== undefined && old.seq + 1 > sequence) sequence = old.seq + 1;
+            const entry = { seq: sequence++, v };
+            return latest || old === undefined ? [entry] : [old];
+          }
           // Also past what a restored accumulator holds, so that order survives a restart.
           sequence = Math.max(sequence, ...entries.map((e) => e.seq + 1));
           return keep([...entries, { seq: sequence++, v }]);

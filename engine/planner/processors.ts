@@ -7,6 +7,7 @@ import type { Processor, ProcessorContext, Windowed } from '../../topology/index
 import { Record as KafkaRecord } from '../../topology/index.ts';
 import type { SourceRef } from '../analyzer/scope.ts';
 import { parseJavaTimestamp } from '../functions/datetime-format.ts';
+import { type SourceRowBuild, sourceRowBuilder } from '../types/row-builder.ts';
 import type { Column, KeyValues, Row } from '../types/schema.ts';
 import { parseTimestampText } from '../types/values.ts';
 
@@ -29,7 +30,17 @@ export class SourceRowProcessor implements Processor<AnyKey, Row | null, AnyKey,
   private context!: ProcessorContext<AnyKey, Row | null>;
   private readonly key: readonly Column[];
   private readonly value: readonly Column[];
-  private readonly field: (name: string) => string;
+  // The row's field names, made once: a joined source's are prefixed with its alias.
+  private readonly keyFields: readonly string[];
+  private readonly valueFields: readonly string[];
+  private readonly rowtime: string;
+  private readonly rowpartition: string;
+  private readonly rowoffset: string;
+  private readonly windowstart: string;
+  private readonly windowend: string;
+  private readonly hasHeaders: boolean;
+  /** The row of a record with a value, neither windowed nor with header columns: one object literal. */
+  private readonly plainRow: SourceRowBuild;
 
   constructor(
     ref: SourceRef,
@@ -38,7 +49,22 @@ export class SourceRowProcessor implements Processor<AnyKey, Row | null, AnyKey,
   ) {
     this.key = ref.source.schema.key;
     this.value = ref.source.schema.value;
-    this.field = prefixed ? (name) => `${ref.alias}_${name}` : (name) => name;
+    const field = prefixed ? (name: string) => `${ref.alias}_${name}` : (name: string) => name;
+    this.keyFields = this.key.map((c) => field(c.name));
+    this.valueFields = this.value.map((c) => field(c.name));
+    this.rowtime = field('ROWTIME');
+    this.rowpartition = field('ROWPARTITION');
+    this.rowoffset = field('ROWOFFSET');
+    this.windowstart = field('WINDOWSTART');
+    this.windowend = field('WINDOWEND');
+    this.hasHeaders = this.value.some((c) => c.header);
+    this.plainRow = sourceRowBuilder({
+      key: this.keyFields,
+      value: this.value.map((c, i) => ({ field: this.valueFields[i] as string, column: c.name })),
+      rowtime: this.rowtime,
+      rowpartition: this.rowpartition,
+      rowoffset: this.rowoffset,
+    });
   }
 
   init(context: ProcessorContext<AnyKey, Row | null>): void {
@@ -58,24 +84,40 @@ export class SourceRowProcessor implements Processor<AnyKey, Row | null, AnyKey,
       this.context.forward(record);
       return;
     }
-    const keyValues = isWindowed(key) ? key.key : (key ?? []);
+    const windowed = isWindowed(key);
+    const keyValues = windowed ? key.key : (key ?? []);
+    if (value !== null && !windowed && !this.hasHeaders) {
+      const meta = this.context.recordMetadata();
+      const row = this.plainRow(keyValues ?? [], value, record.timestamp, meta?.partition ?? 0, meta?.offset ?? 0);
+      this.context.forward(record.withValue(row));
+      return;
+    }
     const row: Row = {};
-    this.key.forEach((c, i) => {
-      row[this.field(c.name)] = keyValues?.[i] ?? null;
-    });
-    for (const c of this.value) {
-      if (c.header) row[this.field(c.name)] = headerValue(record.headers, c.header.key);
-      else row[this.field(c.name)] = value?.[c.name] ?? null;
+    const keyFields = this.keyFields;
+    for (let i = 0; i < keyFields.length; i++) row[keyFields[i] as string] = keyValues?.[i] ?? null;
+    const columns = this.value;
+    const valueFields = this.valueFields;
+    if (this.hasHeaders) {
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i] as Column;
+        if (c.header) row[valueFields[i] as string] = headerValue(record.headers, c.header.key);
+        else row[valueFields[i] as string] = value?.[c.name] ?? null;
+      }
+    } else if (value === null) {
+      for (let i = 0; i < columns.length; i++) row[valueFields[i] as string] = null;
+    } else {
+      for (let i = 0; i < columns.length; i++)
+        row[valueFields[i] as string] = value[(columns[i] as Column).name] ?? null;
     }
     if (value === null) row[TOMBSTONE] = true;
     const meta = this.context.recordMetadata();
     // ksqlDB gives a record without a value no pseudo columns either.
-    row[this.field('ROWTIME')] = value === null ? null : record.timestamp;
-    row[this.field('ROWPARTITION')] = value === null ? null : (meta?.partition ?? 0);
-    row[this.field('ROWOFFSET')] = value === null ? null : (meta?.offset ?? 0);
-    if (isWindowed(key)) {
-      row[this.field('WINDOWSTART')] = key.window.start;
-      row[this.field('WINDOWEND')] = key.window.end;
+    row[this.rowtime] = value === null ? null : record.timestamp;
+    row[this.rowpartition] = value === null ? null : (meta?.partition ?? 0);
+    row[this.rowoffset] = value === null ? null : (meta?.offset ?? 0);
+    if (windowed) {
+      row[this.windowstart] = key.window.start;
+      row[this.windowend] = key.window.end;
     }
     this.context.forward(record.withValue(row));
   }

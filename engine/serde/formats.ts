@@ -14,6 +14,7 @@
 
 import { encodeWireFormat } from '../../connect/serde/index.ts';
 import { type Serde, Serdes, SerializationError } from '../../topology/index.ts';
+import { fieldRowBuilder, rowPicker } from '../types/row-builder.ts';
 import type { Column, KeyValues, Row } from '../types/schema.ts';
 import { formatType, type SqlType } from '../types/sql-type.ts';
 import { CastError, coerce, decimalText, javaDouble, toText } from '../types/values.ts';
@@ -269,7 +270,15 @@ function jsonText(bytes: Buffer, topic: string, sr: SrFrame): unknown {
 }
 
 function jsonBytes(value: unknown, topic: string, sr: SrFrame): Buffer {
-  const body = Buffer.from(JSON.stringify(toJson(value)), 'utf8');
+  // A scalar is written as it is: only Buffers and objects need toJson's copy.
+  const json = value !== null && typeof value === 'object' ? toJson(value) : value;
+  const body = Buffer.from(JSON.stringify(json), 'utf8');
+  return sr === null ? body : sr(topic, body);
+}
+
+/** A row of columns: toJson only when some column holds an object (a struct, array, map or Buffer). */
+function jsonRowBytes(row: Record<string, unknown>, scalars: boolean, topic: string, sr: SrFrame): Buffer {
+  const body = Buffer.from(JSON.stringify(scalars ? row : toJson(row)), 'utf8');
   return sr === null ? body : sr(topic, body);
 }
 
@@ -303,12 +312,25 @@ function jsonColumnSerde(column: Column, sr: SrFrame): Serde<unknown> {
 
 function jsonRowSerde(columns: readonly Column[], isKey: boolean, sr: SrFrame): Serde<Row> {
   const fieldsOf = columnFields(columns);
+  const pick = rowPicker(columns.map((c) => c.name));
+  const names = columns.map((c) => c.name);
+  const types = columns.map((c) => c.type);
+  // The reader of rows with the fields of the last record (columnFields keeps its answer while they hold).
+  let readFields: readonly (string | undefined)[] | null = null;
+  let readRow: (object: Record<string, unknown>) => Row = () => ({});
   return {
     serialize: (topic, row) => {
       if (row === null) return null;
-      const out: Record<string, unknown> = {};
-      for (const c of columns) out[c.name] = row[c.name] ?? null;
-      return jsonBytes(out, topic, sr);
+      const out = pick(row);
+      let scalars = true;
+      for (const name in out) {
+        const v = out[name];
+        if (v !== null && typeof v === 'object') {
+          scalars = false;
+          break;
+        }
+      }
+      return jsonRowBytes(out, scalars, topic, sr);
     },
     deserialize: (topic, bytes) => {
       if (bytes === null) return null;
@@ -325,13 +347,11 @@ function jsonRowSerde(columns: readonly Column[], isKey: boolean, sr: SrFrame): 
         }
         const object = parsed as Record<string, unknown>;
         const fields = fieldsOf(object);
-        const row: Row = {};
-        for (let i = 0; i < columns.length; i++) {
-          const c = columns[i] as Column;
-          const field = fields[i];
-          row[c.name] = coerce(field === undefined ? undefined : object[field], c.type, c.name);
+        if (fields !== readFields) {
+          readFields = fields;
+          readRow = fieldRowBuilder(names, fields, types, coerce);
         }
-        return row;
+        return readRow(object);
       } catch (error) {
         if (error instanceof CastError)
           throw new SerializationError(
@@ -356,6 +376,16 @@ function columnFields(
   let lastKeys: readonly string[] = [];
   let lastFields: readonly (string | undefined)[] = [];
   return (object) => {
+    // The same fields in the same order as the last record: checked without listing them.
+    let i = 0;
+    let same = true;
+    for (const k in object) {
+      if (k !== lastKeys[i++]) {
+        same = false;
+        break;
+      }
+    }
+    if (same && i === lastKeys.length) return lastFields;
     const keys = Object.keys(object);
     if (keys.length !== lastKeys.length || keys.some((k, i) => k !== lastKeys[i])) {
       const byName = new Map<string, string>();

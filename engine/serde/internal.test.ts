@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import v8 from 'node:v8';
-import { internalValueSerde, keptByJson } from './internal.ts';
+import { constantValueSerde, internalValueSerde, keptByJson, rememberingValueSerde } from './internal.ts';
 
 const roundTrip = (value: unknown) =>
   internalValueSerde.deserialize('t', internalValueSerde.serialize('t', value) as Buffer);
@@ -41,5 +41,60 @@ describe('the internal value serde', () => {
     assert.deepEqual(internalValueSerde.deserialize('t', v8.serialize(row)), row);
     assert.equal(internalValueSerde.serialize('t', null), null);
     assert.equal(internalValueSerde.deserialize('t', null), null);
+  });
+});
+
+describe("a table store's remembering value serde", () => {
+  const row = { C_CANDIDATE_ID: 'PRES-NHP', C_NAME: 'Golden Howell', C_ROWOFFSET: 3, C_TAGS: ['a'] };
+
+  it('writes what the internal value serde writes', () => {
+    const serde = rememberingValueSerde();
+    assert.deepEqual(serde.serialize('t', row), internalValueSerde.serialize('t', row));
+    assert.equal(serde.serialize('t', null), null);
+    const v8Row = { B: Buffer.from('x') };
+    assert.deepEqual(serde.serialize('t', v8Row), internalValueSerde.serialize('t', v8Row));
+  });
+
+  it('parses a row read once, and shares one frozen row from the second read of the same bytes on', () => {
+    const serde = rememberingValueSerde();
+    const bytes = () => internalValueSerde.serialize('t', row) as Buffer; // a new Buffer each read, as a store gives
+    const first = serde.deserialize('t', bytes());
+    assert.deepEqual(first, row);
+    assert.equal(Object.isFrozen(first), false);
+    const second = serde.deserialize('t', bytes());
+    const third = serde.deserialize('t', bytes());
+    assert.deepEqual(second, row);
+    assert.equal(third, second);
+    assert.ok(Object.isFrozen(second) && Object.isFrozen((second as typeof row).C_TAGS));
+    assert.throws(() => {
+      (second as Record<string, unknown>).C_NAME = 'changed';
+    }, TypeError);
+    const other = { ...row, C_NAME: 'Other' };
+    assert.deepEqual(serde.deserialize('t', internalValueSerde.serialize('t', other)), other);
+    assert.equal(serde.deserialize('t', null), null);
+  });
+
+  it('keeps rows across generations and reads V8-serialized values as the internal serde does', () => {
+    const serde = rememberingValueSerde(2);
+    const rows = [1, 2, 3, 4].map((n) => ({ N: n }));
+    for (const r of [...rows, ...rows, ...rows])
+      assert.deepEqual(serde.deserialize('t', Buffer.from(JSON.stringify(r))), r);
+    assert.deepEqual(serde.deserialize('t', v8.serialize({ N: 1 })), { N: 1 });
+  });
+});
+
+describe('the constant value serde', () => {
+  it('writes the constant and other values as the internal value serde does, and reads the constant back as itself', () => {
+    const { serde, value } = constantValueSerde({ __args: [[], []] });
+    assert.ok(Object.isFrozen(value) && Object.isFrozen(value.__args[0]));
+    const bytes = serde.serialize('t', value) as Buffer;
+    assert.deepEqual(bytes, internalValueSerde.serialize('t', { __args: [[], []] }));
+    assert.equal(serde.deserialize('t', Buffer.from(bytes)), value);
+    const other = { __args: [['P1'], []] };
+    const otherBytes = serde.serialize('t', other) as Buffer;
+    assert.deepEqual(otherBytes, internalValueSerde.serialize('t', other));
+    assert.deepEqual(serde.deserialize('t', otherBytes), other);
+    assert.equal(serde.serialize('t', null), null);
+    assert.equal(serde.deserialize('t', null), null);
   });
 });

@@ -21,7 +21,16 @@ const GENERATION_SIZE = 4096;
 /** Larger records are decoded for each reader: the memory of remembering them outweighs the saving. */
 const MAX_REMEMBERED_BYTES = 4096;
 
-export function sharedDecoding(serde: Serde<Row>, generationSize = GENERATION_SIZE): Serde<Row> {
+/**
+ * `shared`: whether more than one reader decodes through this serde now; while
+ * not, records are decoded for their one reader as by the inner serde (there
+ * is nothing to share, so nothing to remember or freeze).
+ */
+export function sharedDecoding(
+  serde: Serde<Row>,
+  generationSize = GENERATION_SIZE,
+  shared: () => boolean = () => true,
+): Serde<Row> {
   let newer = new Map<string, Row>();
   let older = new Map<string, Row>();
   // Readers in one process often get the very same buffer one after another (the test driver's pipeline).
@@ -30,7 +39,7 @@ export function sharedDecoding(serde: Serde<Row>, generationSize = GENERATION_SI
   return {
     serialize: (topic, row) => serde.serialize(topic, row),
     deserialize: (topic, bytes) => {
-      if (bytes === null || bytes.length > MAX_REMEMBERED_BYTES) return serde.deserialize(topic, bytes);
+      if (bytes === null || bytes.length > MAX_REMEMBERED_BYTES || !shared()) return serde.deserialize(topic, bytes);
       if (bytes === lastBytes) return lastRow;
       // latin1 maps each byte to one character: equal keys are equal bytes.
       const text = bytes.toString('latin1');
