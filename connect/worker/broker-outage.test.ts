@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { eventually, ROW_SCHEMA as rowSchema, startConnectHarness } from '../test/harness.ts';
 
 const h = await startConnectHarness();
@@ -47,6 +48,54 @@ describe('Connect worker, broker outage', () => {
     const rightValues = await h.sql('SELECT count(*)::int AS c FROM broker_outage WHERE n = id * 3');
     assert.equal(rightValues[0]?.c, 1000);
     const status = await h.http('GET', '/connectors/broker-outage/status');
+    assert.equal(status.body.tasks[0].state, 'RUNNING', JSON.stringify(status.body));
+  });
+
+  test('the broker gone between writing a batch and committing its offsets: the task stays RUNNING and writes the batch again', async () => {
+    const topic = 'broker-outage-commit';
+    const value = h.avro(topic, rowSchema);
+    const send = async (from: number, to: number) => {
+      const messages = [];
+      for (let id = from; id < to; id++) messages.push({ value: await value.serialize({ id, n: id * 3 }) });
+      await h.producer.send({ topic, messages });
+    };
+    const rows = async () => Number((await h.sql('SELECT count(*)::int AS c FROM broker_outage_commit'))[0]?.c ?? 0);
+    const config = {
+      ...h.jdbc,
+      topics: topic,
+      'table.name.format': 'broker_outage_commit',
+      'auto.create': 'true',
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_value',
+      'pk.fields': 'id',
+    };
+    assert.equal((await h.http('POST', '/connectors', { name: 'broker-outage-commit', config })).status, 201);
+    await send(0, 100);
+    await eventually(async () => (await rows().catch(() => 0)) === 100, 'the first 100 rows');
+
+    // The table locked, so the task's next write waits; the broker stops meanwhile.
+    const locker = new pg.Client({ connectionString: h.postgres.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE broker_outage_commit IN ACCESS EXCLUSIVE MODE');
+      await send(100, 200);
+      await sleep(2_000);
+      await h.broker.stop();
+      // The write goes through; committing its offsets finds no broker.
+      await locker.query('COMMIT');
+    } finally {
+      await locker.end();
+    }
+    await eventually(async () => (await rows()) === 200, 'the batch written while the broker is away');
+    await sleep(15_000);
+    await h.broker.startAgain();
+    await eventually(async () => {
+      await send(200, 300);
+      return true;
+    }, 'the producer reaching the restarted broker');
+    await eventually(async () => (await rows()) === 300, 'the rows sent after the restart', 90_000);
+    const status = await h.http('GET', '/connectors/broker-outage-commit/status');
     assert.equal(status.body.tasks[0].state, 'RUNNING', JSON.stringify(status.body));
   });
 });

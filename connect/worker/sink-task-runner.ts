@@ -9,7 +9,7 @@
  * new list, as Connect's consumer picks new topics up at its next metadata
  * refresh.
  */
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import kafkajs, { type Consumer, type Kafka, type KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../logging/index.ts';
 import type { Converter, SinkRecord } from '../converters/index.ts';
 import type { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -92,8 +92,11 @@ export class SinkTaskRunner {
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(next) }]);
           this.options.deadLetterQueue?.forget();
         } catch (error) {
-          // Not rethrown: kafkajs would retry and restart the consumer. Offsets of this batch are never
-          // committed (autoCommit is off), so a restarted task reads it again.
+          // Kafka away (a commit or heartbeat that cannot reach the broker) is kafkajs's to retry: it restarts
+          // the consumer, which resumes from the committed offsets and writes the batch again (upserts).
+          if (error instanceof kafkajs.KafkaJSError) throw error;
+          // The task's own failure: not rethrown, or kafkajs would retry and restart the consumer. Offsets of
+          // this batch are never committed (autoCommit is off), so a restarted task reads it again.
           this.fail(error as Error);
         }
       },
