@@ -12,26 +12,31 @@ import { eventually, ROW_SCHEMA as rowSchema, startConnectHarness } from '../tes
 
 const h = await startConnectHarness();
 
+/** A JDBC sink connector upserting topic `name` into `table`, with how to send rows to it and count them. */
+async function upsertConnector(name: string, table: string) {
+  const value = h.avro(name, rowSchema);
+  const send = async (from: number, to: number) => {
+    const messages = [];
+    for (let id = from; id < to; id++) messages.push({ value: await value.serialize({ id, n: id * 3 }) });
+    await h.producer.send({ topic: name, messages });
+  };
+  const rows = async () => Number((await h.sql(`SELECT count(*)::int AS c FROM ${table}`))[0]?.c ?? 0);
+  const config = {
+    ...h.jdbc,
+    topics: name,
+    'table.name.format': table,
+    'auto.create': 'true',
+    'insert.mode': 'upsert',
+    'pk.mode': 'record_value',
+    'pk.fields': 'id',
+  };
+  assert.equal((await h.http('POST', '/connectors', { name, config })).status, 201);
+  return { send, rows };
+}
+
 describe('Connect worker, broker outage', () => {
   test('the broker stopped for 20 s and restarted: the task stays RUNNING and sinks what comes after', async () => {
-    const topic = 'broker-outage';
-    const value = h.avro(topic, rowSchema);
-    const send = async (from: number, to: number) => {
-      const messages = [];
-      for (let id = from; id < to; id++) messages.push({ value: await value.serialize({ id, n: id * 3 }) });
-      await h.producer.send({ topic, messages });
-    };
-    const rows = async () => Number((await h.sql('SELECT count(*)::int AS c FROM broker_outage'))[0]?.c ?? 0);
-    const config = {
-      ...h.jdbc,
-      topics: topic,
-      'table.name.format': 'broker_outage',
-      'auto.create': 'true',
-      'insert.mode': 'upsert',
-      'pk.mode': 'record_value',
-      'pk.fields': 'id',
-    };
-    assert.equal((await h.http('POST', '/connectors', { name: 'broker-outage', config })).status, 201);
+    const { send, rows } = await upsertConnector('broker-outage', 'broker_outage');
     await send(0, 500);
     await eventually(async () => (await rows().catch(() => 0)) === 500, 'the first 500 rows');
 
@@ -52,24 +57,7 @@ describe('Connect worker, broker outage', () => {
   });
 
   test('the broker gone between writing a batch and committing its offsets: the task stays RUNNING and writes the batch again', async () => {
-    const topic = 'broker-outage-commit';
-    const value = h.avro(topic, rowSchema);
-    const send = async (from: number, to: number) => {
-      const messages = [];
-      for (let id = from; id < to; id++) messages.push({ value: await value.serialize({ id, n: id * 3 }) });
-      await h.producer.send({ topic, messages });
-    };
-    const rows = async () => Number((await h.sql('SELECT count(*)::int AS c FROM broker_outage_commit'))[0]?.c ?? 0);
-    const config = {
-      ...h.jdbc,
-      topics: topic,
-      'table.name.format': 'broker_outage_commit',
-      'auto.create': 'true',
-      'insert.mode': 'upsert',
-      'pk.mode': 'record_value',
-      'pk.fields': 'id',
-    };
-    assert.equal((await h.http('POST', '/connectors', { name: 'broker-outage-commit', config })).status, 201);
+    const { send, rows } = await upsertConnector('broker-outage-commit', 'broker_outage_commit');
     await send(0, 100);
     await eventually(async () => (await rows().catch(() => 0)) === 100, 'the first 100 rows');
 
