@@ -22,7 +22,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KsqlEngine, KsqlPipelineDriver } from '../engine/index.ts';
-import { createElection, serializeVoteEvent } from '../producers/index.ts';
+import { createElection } from '../producers/index.ts';
+import type { ElectionTopic, OutgoingRecord } from '../producers/kafka/index.ts';
+import { NOMINATIONS_CLOSE_DAYS, topicRecords } from '../producers/topic-records.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,39 +40,18 @@ if (!Number.isInteger(SEED)) throw new Error('--seed must be an integer');
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'ksql', 'migrations');
 const DAY_MS = 86_400_000;
 
-interface Input {
+interface Input extends OutgoingRecord {
   topic: string;
-  key: string | null;
-  value: string | null;
-  timestamp: number;
 }
 
-// The election's records, made before the clock starts.
+// The election's records, made before the clock starts, as the producers make them.
 const election = createElection({ scenario: 'presidential', seed: SEED, overrides: { voters: VOTERS } });
-const reference = election.polling.opens_at - 28 * DAY_MS;
-const dimensions: Input[] = [];
-const dimensionSets: [string, string, readonly object[]][] = [
-  ['regions', 'region_id', election.regions],
-  ['constituencies', 'constituency_id', election.constituencies],
-  ['polling_stations', 'polling_station_id', election.pollingStations],
-  ['parties', 'party_id', election.parties],
-  ['candidates', 'candidate_id', election.candidates],
-];
-for (const [topic, key, records] of dimensionSets) {
-  for (const r of records) {
-    const k = String((r as Record<string, unknown>)[key]);
-    dimensions.push({ topic, key: k, value: JSON.stringify(r), timestamp: reference });
-  }
-}
-const voters: Input[] = [];
-for (const { key, value } of election.voters()) {
-  voters.push({ topic: 'voters', key, value: JSON.stringify(value), timestamp: value.registered_at });
-}
-const votes: Input[] = [];
-for (const event of election.votes()) {
-  const r = serializeVoteEvent(event);
-  votes.push({ topic: 'votes', key: r.key, value: r.value, timestamp: r.timestamp });
-}
+const reference = election.polling.opens_at - NOMINATIONS_CLOSE_DAYS * DAY_MS;
+const inputsOf = (topics: readonly ElectionTopic[]): Input[] =>
+  topics.flatMap((topic) => Array.from(topicRecords(election, topic).records(), (r) => ({ topic, ...r })));
+const dimensions = inputsOf(['regions', 'constituencies', 'polling_stations', 'parties', 'candidates']);
+const voters = inputsOf(['voters']);
+const votes = inputsOf(['votes']);
 
 // A fixed clock: processing log entries (the unreadable votes) carry their time into integrity_events.
 const engine = new KsqlEngine({
@@ -103,7 +84,7 @@ function baselineCpuMs(): number {
     const byCandidate = new Map<string, number>();
     for (const r of votes) {
       try {
-        const candidate = (JSON.parse(r.value ?? 'null') as { candidate_id?: unknown } | null)?.candidate_id;
+        const candidate = (JSON.parse(String(r.value)) as { candidate_id?: unknown } | null)?.candidate_id;
         if (typeof candidate === 'string') byCandidate.set(candidate, (byCandidate.get(candidate) ?? 0) + 1);
       } catch {
         // A malformed record: the loop skips it.
