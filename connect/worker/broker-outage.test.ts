@@ -34,6 +34,24 @@ async function upsertConnector(name: string, table: string) {
   return { send, rows };
 }
 
+/** Starts the broker again; rows `from`..`to` sent then reach the table, and the task is still RUNNING. */
+async function restartAndExpectRecovery(
+  name: string,
+  send: (from: number, to: number) => Promise<void>,
+  rows: () => Promise<number>,
+  from: number,
+  to: number,
+): Promise<void> {
+  await h.broker.startAgain();
+  await eventually(async () => {
+    await send(from, to);
+    return true;
+  }, 'the producer reaching the restarted broker');
+  await eventually(async () => (await rows()) === to, 'the rows sent after the restart', 90_000);
+  const status = await h.http('GET', `/connectors/${name}/status`);
+  assert.equal(status.body.tasks[0].state, 'RUNNING', JSON.stringify(status.body));
+}
+
 describe('Connect worker, broker outage', () => {
   test('the broker stopped for 20 s and restarted: the task stays RUNNING and sinks what comes after', async () => {
     const { send, rows } = await upsertConnector('broker-outage', 'broker_outage');
@@ -43,17 +61,9 @@ describe('Connect worker, broker outage', () => {
     // Down for longer than the consumer's retries (about 10 s), as a broker replaying its log is.
     await h.broker.stop();
     await sleep(20_000);
-    await h.broker.startAgain();
-
-    await eventually(async () => {
-      await send(500, 1000);
-      return true;
-    }, 'the producer reaching the restarted broker');
-    await eventually(async () => (await rows()) === 1000, 'the rows sent after the restart', 90_000);
+    await restartAndExpectRecovery('broker-outage', send, rows, 500, 1000);
     const rightValues = await h.sql('SELECT count(*)::int AS c FROM broker_outage WHERE n = id * 3');
     assert.equal(rightValues[0]?.c, 1000);
-    const status = await h.http('GET', '/connectors/broker-outage/status');
-    assert.equal(status.body.tasks[0].state, 'RUNNING', JSON.stringify(status.body));
   });
 
   test('the broker gone between writing a batch and committing its offsets: the task stays RUNNING and writes the batch again', async () => {
@@ -77,13 +87,6 @@ describe('Connect worker, broker outage', () => {
     }
     await eventually(async () => (await rows()) === 200, 'the batch written while the broker is away');
     await sleep(15_000);
-    await h.broker.startAgain();
-    await eventually(async () => {
-      await send(200, 300);
-      return true;
-    }, 'the producer reaching the restarted broker');
-    await eventually(async () => (await rows()) === 300, 'the rows sent after the restart', 90_000);
-    const status = await h.http('GET', '/connectors/broker-outage-commit/status');
-    assert.equal(status.body.tasks[0].state, 'RUNNING', JSON.stringify(status.body));
+    await restartAndExpectRecovery('broker-outage-commit', send, rows, 200, 300);
   });
 });
