@@ -199,13 +199,13 @@ function deriveConfig(s: Settings): Config {
   };
 }
 
-/** yargs options for every setting, so that each command accepts the same flags. */
 /** Server `node` (from 1) of the embedded stack's ksqlDB cluster: its name (logs, service), port and state folder. */
 export function ksqldbNode(config: Config, node: number): { name: string; port: number; stateDir: string } {
   const name = node === 1 ? 'ksqldb' : `ksqldb-${node}`;
   return { name, port: config.ports.ksqldb + node - 1, stateDir: path.join(config.dataDir, name) };
 }
 
+/** yargs options for every setting, so that each command accepts the same flags. */
 export function configOptions(names: SettingName[] = Object.keys(SETTINGS) as SettingName[]) {
   const options: Record<string, { describe: string; type: 'string'; group: string }> = {};
   for (const name of names) {
